@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+// `npm start`: installs what is missing, then runs the whole platform locally —
+// API (127.0.0.1:4000, embedded PGlite in ./.kinsight/db or DATABASE_URL), dashboard (127.0.0.1:3000),
+// the node agent with real eBPF capture, and the demo workload. Ctrl-C stops every child.
+import { spawn, spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ensureKernel, ensureNpm, nxEnv, repoRoot } from './ensure.mjs';
+
+const API_PORT = Number(process.env.PORT ?? 4000);
+const WEB_PORT = Number(process.env.KINSIGHT_WEB_PORT ?? 3000);
+const apiUrl = `http://127.0.0.1:${API_PORT}`;
+const stateDir = join(repoRoot, '.kinsight');
+
+function say(message) {
+  process.stdout.write(`[kinsight] ${message}\n`);
+}
+
+/** One token per checkout, created on first start and kept private to this user. */
+function agentToken() {
+  const file = join(stateDir, 'agent-token');
+  if (!existsSync(file)) {
+    mkdirSync(stateDir, { recursive: true });
+    writeFileSync(file, randomBytes(24).toString('hex'), { mode: 0o600 });
+  }
+  return readFileSync(file, 'utf8').trim();
+}
+
+async function waitFor(url, what, timeoutMs) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url);
+      if (res.ok) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  throw new Error(`${what} did not answer at ${url} within ${timeoutMs / 1000}s`);
+}
+
+const children = new Map();
+let stopping = false;
+
+function start(name, args, env = {}, cwd = repoRoot) {
+  const child = spawn(args[0], args.slice(1), {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'inherit', 'inherit'],
+    detached: true, // own process group, so stopping reaches grandchildren too
+  });
+  children.set(name, child);
+  child.on('exit', (code, signal) => {
+    children.delete(name);
+    if (stopping) return;
+    say(`${name} exited (${signal ?? `code ${code}`})`);
+    if (name === 'api' || name === 'web') void stopAll(1);
+  });
+  return child;
+}
+
+async function stopAll(exitCode = 0) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping…');
+  for (const child of children.values()) {
+    try {
+      process.kill(-child.pid, 'SIGTERM');
+    } catch {
+      // already gone
+    }
+  }
+  const deadline = Date.now() + 8_000;
+  while (children.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+  for (const child of children.values()) {
+    try {
+      process.kill(-child.pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+  process.exit(exitCode);
+}
+
+process.on('SIGINT', () => void stopAll(0));
+process.on('SIGTERM', () => void stopAll(0));
+
+async function main() {
+  ensureNpm();
+  const blockers = ensureKernel();
+  say('building the dashboard (cached after the first time)…');
+  const build = spawnSync('npx', ['nx', 'run', 'web:build', '--outputStyle=stream'], { cwd: repoRoot, stdio: 'inherit', env: nxEnv() });
+  if (build.status !== 0) throw new Error('the dashboard build failed (see above)');
+
+  const token = agentToken();
+  const node = process.execPath;
+  const dbNote = process.env.DATABASE_URL ? 'PostgreSQL from DATABASE_URL' : `embedded PGlite in ${join(stateDir, 'db')}`;
+  say(`starting the API on ${apiUrl} (${dbNote})`);
+  start('api', [node, '--import', 'tsx', 'apps/api/src/main.ts'], {
+    PORT: String(API_PORT),
+    KINSIGHT_AGENT_TOKEN: token,
+    KINSIGHT_DATA_DIR: process.env.KINSIGHT_DATA_DIR ?? join(stateDir, 'db'),
+  });
+  await waitFor(`${apiUrl}/healthz`, 'the API', 120_000);
+
+  start('web', [node, join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(WEB_PORT)], {
+    KINSIGHT_API_URL: apiUrl,
+    NEXT_TELEMETRY_DISABLED: '1',
+  }, join(repoRoot, 'apps/web'));
+
+  if (blockers.length === 0) {
+    start('agent', [node, '--import', 'tsx', 'apps/node-agent/src/main.ts'], {
+      KINSIGHT_API_URL: apiUrl,
+      KINSIGHT_AGENT_TOKEN: token,
+    });
+  } else {
+    say(`the node agent is NOT running — eBPF capture cannot run here: ${blockers.join('; ')}.`);
+    say('the API, the dashboard and the demo still run; the topology stays empty until an agent sends data.');
+  }
+  start('demo', [node, '--import', 'tsx', 'tools/src/demo/run.ts']);
+
+  await waitFor(`http://127.0.0.1:${WEB_PORT}/`, 'the dashboard', 60_000);
+  say(`ready: open http://127.0.0.1:${WEB_PORT} — the demo's services appear within a minute. Ctrl-C stops everything.`);
+}
+
+main().catch((err) => {
+  say(`start failed: ${err instanceof Error ? err.message : String(err)}`);
+  void stopAll(1);
+});
