@@ -1,0 +1,52 @@
+// The compiled addon and the shape of what it exports. Only this file touches it.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+
+export interface NativeRingStats {
+  records: number;
+  batches: number;
+  droppedBatches: number;
+  droppedRecords: number;
+  pollError: string | null;
+}
+
+export interface NativeRingHandle {
+  stats(): NativeRingStats;
+  close(): void;
+}
+
+export interface NativeRingOptions {
+  maxBatch?: number;
+  pollMs?: number;
+  maxQueuedBatches?: number;
+}
+
+export interface NativeBpfObject {
+  setGlobal(name: string, value: Buffer | number | bigint): void;
+  load(): void;
+  attachAll(): string[];
+  mapLookup(map: string, key: Buffer): Buffer[] | Buffer | null;
+  openRingBuffer(map: string, onBatch: (records: Buffer[]) => void, options: NativeRingOptions): NativeRingHandle;
+  close(): void;
+}
+
+export type LibbpfLogLevel = 'silent' | 'warn' | 'info' | 'debug';
+
+interface Addon {
+  NativeBpfObject: new (path: string) => NativeBpfObject;
+  setLibbpfLogLevel(level: LibbpfLogLevel): void;
+}
+
+const addonUrl = new URL('../build/Release/libbpf_ts.node', import.meta.url);
+let addon: Addon | undefined;
+
+export function loadAddon(): Addon {
+  if (addon) return addon;
+  const addonPath = fileURLToPath(addonUrl);
+  if (!existsSync(addonPath)) {
+    throw new Error(`libbpf-ts: native addon ${addonPath} is not built; run \`npx nx run libbpf-ts:build-addon\``);
+  }
+  addon = createRequire(import.meta.url)(addonPath) as Addon;
+  return addon;
+}
