@@ -1,0 +1,27 @@
+/**
+ * Request methods HTTP/1.x parsers accept: the registered HTTP methods llhttp
+ * knows (RFC 9110, WebDAV, CalDAV, UPnP, PATCH, PURGE, QUERY …). An unknown token
+ * is rejected like llhttp does: on a syscall stream it is far more often binary
+ * data that happens to start with capitals than a private method.
+ */
+export const HTTP1_METHODS: ReadonlySet<string> = new Set([
+  'DELETE', 'GET', 'HEAD', 'POST', 'PUT', 'CONNECT', 'OPTIONS', 'TRACE',
+  'COPY', 'LOCK', 'MKCOL', 'MOVE', 'PROPFIND', 'PROPPATCH', 'SEARCH', 'UNLOCK',
+  'BIND', 'REBIND', 'UNBIND', 'ACL', 'REPORT', 'MKACTIVITY', 'CHECKOUT', 'MERGE',
+  'M-SEARCH', 'NOTIFY', 'SUBSCRIBE', 'UNSUBSCRIBE', 'PATCH', 'PURGE', 'MKCALENDAR',
+  'LINK', 'UNLINK', 'SOURCE', 'QUERY', 'PRI',
+]);
+
+/** Longest method name above; a longer token cannot be a method. */
+export const MAX_METHOD_LENGTH = 11;
+
+/** First byte of every method, to reject binary data after one byte. */
+export const METHOD_FIRST_BYTE: Uint8Array = (() => {
+  const t = new Uint8Array(256);
+  for (const m of HTTP1_METHODS) t[m.charCodeAt(0)] = 1;
+  return t;
+})();
+
+export function isMethodChar(c: number | undefined): boolean {
+  return c !== undefined && ((c >= 0x41 && c <= 0x5a) || c === 0x2d);
+}

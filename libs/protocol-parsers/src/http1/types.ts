@@ -1,0 +1,110 @@
+import type { ParseResult } from '../core/result.js';
+
+export type Http1MessageKind = 'request' | 'response';
+export type Http1Version = '1.0' | '1.1';
+
+/** Why bytes are not HTTP/1.x as RFC 9112 reads it (strict, like llhttp's default mode). */
+export type Http1ErrorCode =
+  | 'invalid-method'
+  | 'invalid-target'
+  | 'invalid-version'
+  | 'unsupported-version' // well-formed but not 1.0/1.1 (HTTP/0.9, HTTP/2.0 …)
+  | 'unsupported-protocol' // RTSP/ICE start lines, which share HTTP's syntax
+  | 'http2-preface'
+  | 'invalid-status'
+  | 'invalid-header-name'
+  | 'invalid-header-value'
+  | 'obs-fold' // a line starting with whitespace (obsolete line folding)
+  | 'bare-cr'
+  | 'bare-lf'
+  | 'head-too-large'
+  | 'too-many-headers'
+  | 'invalid-content-length'
+  | 'duplicate-content-length'
+  | 'content-length-with-transfer-encoding'
+  | 'invalid-transfer-encoding'
+  | 'invalid-chunk-size'
+  | 'invalid-chunk-extension'
+  | 'chunk-line-too-long'
+  | 'missing-chunk-crlf'
+  | 'data-after-close';
+
+/** How the body of a message is delimited (RFC 9112 §6.3). */
+export type BodyFraming =
+  | { readonly type: 'none' }
+  | { readonly type: 'content-length'; readonly length: number }
+  | { readonly type: 'chunked' }
+  | { readonly type: 'until-close' };
+
+/** What happens to the connection after this message. */
+export type ConnectionAfter =
+  | 'keep-alive'
+  | 'close'
+  | 'upgrade-pending' // request asked to switch (Upgrade, CONNECT); the response decides
+  | 'upgraded'; // response switched protocols (101, 2xx to CONNECT): the rest is not HTTP/1
+
+interface HeadCommon {
+  readonly version: Http1Version;
+  readonly contentLength: number | null;
+  readonly chunked: boolean;
+  /** `Connection` / `Proxy-Connection` tokens that matter for framing. */
+  readonly connectionClose: boolean;
+  readonly connectionKeepAlive: boolean;
+  readonly connectionUpgrade: boolean;
+  /** Value of the `Upgrade` header, or null. */
+  readonly upgrade: string | null;
+  readonly headerCount: number;
+  /** Bytes of the head including the empty line that ends it. */
+  readonly headBytes: number;
+  readonly framing: BodyFraming;
+  readonly after: ConnectionAfter;
+}
+
+export interface RequestHead extends HeadCommon {
+  readonly kind: 'request';
+  readonly method: string;
+  /** The request-target exactly as sent (origin-form path and query, absolute-form, authority-form or `*`). */
+  readonly target: string;
+  readonly host: string | null;
+  readonly expectContinue: boolean;
+}
+
+export interface ResponseHead extends HeadCommon {
+  readonly kind: 'response';
+  readonly status: number;
+  readonly reason: string;
+}
+
+export type Http1Head = RequestHead | ResponseHead;
+
+export type Http1Frame =
+  | { readonly type: 'head'; readonly head: Http1Head }
+  /** `length` body bytes (after de-chunking) sit at the start of the consumed bytes. */
+  | { readonly type: 'body'; readonly length: number }
+  /** A chunk-size line (with the CRLF that ended the previous chunk). */
+  | { readonly type: 'chunk'; readonly size: number }
+  /** The message is complete; `consumed` covers the last chunk and trailers, if any. */
+  | { readonly type: 'end' };
+
+export type Http1ParseResult = ParseResult<Http1Frame, Http1ErrorCode>;
+
+/** Caps that bound the memory a hostile or broken stream can make us hold. */
+export interface Http1Limits {
+  /** Start line plus header fields plus the empty line (also caps a trailer section). */
+  readonly maxHeadBytes: number;
+  readonly maxHeaderCount: number;
+  /** A chunk-size line including extensions. */
+  readonly maxChunkLineBytes: number;
+}
+
+export const DEFAULT_HTTP1_LIMITS: Http1Limits = Object.freeze({
+  maxHeadBytes: 16 * 1024,
+  maxHeaderCount: 256,
+  maxChunkLineBytes: 4 * 1024,
+});
+
+/** What the end of the stream means for the message in progress. */
+export type Http1FinishResult =
+  | 'idle' // nothing in progress
+  | 'message-end' // a body delimited by the close is now complete
+  | 'truncated'; // the stream ended inside a message

@@ -1,0 +1,64 @@
+import type { StreamChunk, StreamDirection } from './core/stream.js';
+import type { Http1ErrorCode } from './http1/types.js';
+
+export interface Http1Transaction {
+  protocol: 'http1';
+  request: {
+    method: string;
+    /** The request-target as sent (path and query for origin-form). */
+    path: string;
+    host: string | null;
+    version: '1.0' | '1.1';
+    startNs: bigint;
+    endNs: bigint;
+    bodyBytes: number;
+  };
+  response: { status: number; version: '1.0' | '1.1'; startNs: bigint; endNs: bigint; bodyBytes: number } | null;
+}
+
+/** Grows as protocols are added. */
+export type Transaction = Http1Transaction;
+
+/** Why the stitcher dropped bytes: a parser rule, or one of its own. */
+export type StitchInvalidCode =
+  | Http1ErrorCode
+  | 'buffer-overflow' // more unconsumed bytes than `maxBufferedBytes`
+  | 'gap-in-framing' // truncated capture lost bytes the parser needed (a head, a chunk-size line)
+  | 'truncated-at-close'; // the connection closed inside a message
+
+export interface StitcherStats {
+  /** Transactions handed out, including those with `response: null`. */
+  readonly transactions: number;
+  readonly invalid: Readonly<Partial<Record<StitchInvalidCode, number>>>;
+  /** Bytes never parsed: missing from truncated captures, or dropped while out of sync. */
+  readonly bytesSkipped: number;
+  /** Chunks whose capture was truncated (`size > data.length`). */
+  readonly truncatedGaps: number;
+  /** Connections that switched protocols (101, CONNECT 2xx); the rest of their bytes are ignored. */
+  readonly upgraded: number;
+  /** Times a direction lost sync and started looking for the next message start. */
+  readonly desyncs: number;
+  /** Responses that no pending request could have caused. */
+  readonly orphanResponses: number;
+  /** Requests handed out with `response: null`. */
+  readonly unansweredRequests: number;
+  /** Completed transactions dropped because `take()` was not called often enough. */
+  readonly droppedTransactions: number;
+  /** Unconsumed bytes held right now, both directions; each direction holds at most `maxBufferedBytes` between pushes. */
+  readonly bufferedBytes: number;
+}
+
+export interface StitcherOptions {
+  /** Cap on unconsumed bytes held per direction (partial heads, data awaiting an upgrade verdict). */
+  maxBufferedBytes?: number;
+}
+
+/** Turns the two byte streams of one connection into request/response records. */
+export interface ConnectionStitcher {
+  push(direction: StreamDirection, chunk: StreamChunk): void;
+  /** Transactions completed since the last call, in request order. */
+  take(): Transaction[];
+  /** The connection closed: completes what the close completes and hands out every pending request. */
+  flush(): Transaction[];
+  readonly stats: StitcherStats;
+}
