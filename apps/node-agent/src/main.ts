@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { Agent } from './agent.js';
+import { checkKernelSupport } from './capture/index.js';
+import { parseDuration, parseIntOption } from './cli-options.js';
+import { readEnv } from './env.js';
+
+const program = new Command()
+  .name('kinsight-agent')
+  .description('Kinsight node agent: eBPF capture of L7 traffic, aggregated into golden metrics per edge')
+  .option('--print', 'print one JSON line per transaction instead of sending aggregates to the API')
+  .option('--pid <pid>', 'with --print: only this process', parseIntOption('--pid'))
+  .option('--port <port>', 'with --print: only connections with this local or remote port', parseIntOption('--port'))
+  .option('--duration <duration>', 'stop after this long (e.g. 30s)', parseDuration)
+  .option('--api <url>', 'API base URL (default: KINSIGHT_API_URL)')
+  .option('--metrics-port <port>', 'port of the agent /metrics endpoint, 0 to disable', parseIntOption('--metrics-port'));
+
+async function main(): Promise<void> {
+  program.parse();
+  const cli = program.opts<{ print?: boolean; pid?: number; port?: number; duration?: number; api?: string; metricsPort?: number }>();
+  const env = readEnv();
+  // In print mode stdout carries the records; logs go to stderr.
+  const log = pino({ level: env.LOG_LEVEL, base: { svc: 'node-agent' } }, pino.destination(cli.print ? 2 : 1));
+
+  const support = checkKernelSupport();
+  if (!support.ok) {
+    log.error({ missing: support.missing }, `eBPF capture cannot run here: ${support.missing.join('; ')}`);
+    process.exitCode = 2;
+    return;
+  }
+  if (!cli.print && !env.KINSIGHT_AGENT_TOKEN) {
+    log.error('KINSIGHT_AGENT_TOKEN is not set: the API refuses batches without an agent token (or use --print)');
+    process.exitCode = 2;
+    return;
+  }
+
+  const filter = { ...(cli.pid === undefined ? {} : { pid: cli.pid }), ...(cli.port === undefined ? {} : { port: cli.port }) };
+  const agent = new Agent({
+    log,
+    ...(cli.print
+      ? { print: (record) => process.stdout.write(`${JSON.stringify(record)}\n`), filter }
+      : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID } }),
+    ...(env.KINSIGHT_BPF_OBJECT === undefined ? {} : { objectPath: env.KINSIGHT_BPF_OBJECT }),
+  });
+  agent.start();
+  const metricsPort = cli.metricsPort ?? env.KINSIGHT_AGENT_METRICS_PORT;
+  const server = metricsPort > 0 && !cli.print ? await agent.metrics.serve(metricsPort) : null;
+  if (server) log.info(`agent metrics on http://127.0.0.1:${metricsPort}/metrics`);
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ why }, 'stopping agent');
+    const { delivered } = await agent.stop();
+    if (!delivered) log.warn('some batches were not delivered before shutdown');
+    server?.close();
+  };
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  if (cli.duration !== undefined) setTimeout(() => void stop(`--duration elapsed`), cli.duration).unref();
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`kinsight-agent: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

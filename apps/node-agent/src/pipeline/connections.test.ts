@@ -1,0 +1,96 @@
+import { describe, expect, it } from 'vitest';
+import type { CaptureEvent, DataEvent } from '../capture/index.js';
+import { ConnectionTracker, type ObservedTransaction } from './connections.js';
+
+const CLIENT = { addr: '127.0.0.1', port: 40_000 };
+const SERVER = { addr: '127.0.0.1', port: 8080 };
+
+function data(over: Partial<DataEvent> & Pick<DataEvent, 'direction' | 'payload' | 'tsNs'>): DataEvent {
+  const { payload } = over;
+  return {
+    kind: 'data',
+    pid: 100,
+    tid: 100,
+    comm: 'client',
+    fd: 5,
+    connId: 0xffff_0001n,
+    family: 4,
+    localAddr: CLIENT.addr,
+    localPort: CLIENT.port,
+    remoteAddr: SERVER.addr,
+    remotePort: SERVER.port,
+    syscall: over.direction === 'egress' ? 'write' : 'read',
+    size: payload.length,
+    ...over,
+  };
+}
+
+const req = (path: string) => Buffer.from(`GET ${path} HTTP/1.1\r\nHost: svc\r\n\r\n`);
+const resp = (status: number, body = 'ok') => Buffer.from(`HTTP/1.1 ${status} X\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+
+function track(events: CaptureEvent[]): { seen: ObservedTransaction[]; tracker: ConnectionTracker } {
+  const seen: ObservedTransaction[] = [];
+  const tracker = new ConnectionTracker({ onTransaction: (t) => seen.push(t) });
+  tracker.handle(events);
+  return { seen, tracker };
+}
+
+describe('ConnectionTracker', () => {
+  it('sees the client side when a request leaves the process, and pairs keep-alive calls in order', () => {
+    const { seen } = track([
+      data({ direction: 'egress', payload: req('/a'), tsNs: 1_000n }),
+      data({ direction: 'ingress', payload: resp(200), tsNs: 5_000n }),
+      data({ direction: 'egress', payload: req('/b'), tsNs: 6_000n }),
+      data({ direction: 'ingress', payload: resp(503), tsNs: 9_000n }),
+    ]);
+    expect(seen.map((t) => [t.side, t.tx.request.path, t.tx.response?.status, t.tx.request.startNs, t.tx.response?.endNs])).toEqual([
+      ['client', '/a', 200, 1_000n, 5_000n],
+      ['client', '/b', 503, 6_000n, 9_000n],
+    ]);
+    expect(seen[0]?.remote).toEqual(SERVER);
+  });
+
+  it('sees the server side when a request arrives', () => {
+    const { seen } = track([
+      data({ comm: 'server', connId: 2n, localPort: 8080, remotePort: 40_000, direction: 'ingress', payload: req('/x'), tsNs: 10n }),
+      data({ comm: 'server', connId: 2n, localPort: 8080, remotePort: 40_000, direction: 'egress', payload: resp(404), tsNs: 20n }),
+    ]);
+    expect(seen.map((t) => [t.side, t.comm, t.tx.response?.status, t.local.port, t.remote.port])).toEqual([['server', 'server', 404, 8080, 40_000]]);
+  });
+
+  it('flushes an unanswered request when the socket closes, with the close time', () => {
+    const { seen, tracker } = track([
+      data({ direction: 'egress', payload: req('/slow'), tsNs: 100n }),
+      { kind: 'close', tsNs: 900n, pid: 100, fd: 5, connId: 0xffff_0001n },
+    ]);
+    expect(seen.map((t) => [t.tx.request.path, t.tx.response, t.closedNs])).toEqual([['/slow', null, 900n]]);
+    expect(tracker.stats.open).toBe(0);
+  });
+
+  it('gives up on connections whose first bytes are not a known protocol, and counts them', () => {
+    const garbage = Buffer.from([0x16, 0x03, 0x01, 0x02, 0x00]);
+    const { seen, tracker } = track(Array.from({ length: 6 }, (_, i) => data({ direction: 'egress', payload: garbage, tsNs: BigInt(i) })));
+    expect(seen).toEqual([]);
+    expect(tracker.stats.unknownProtocol).toBe(1);
+  });
+
+  it('starts over when a socket address is reused by another connection whose close was missed', () => {
+    const { seen } = track([
+      data({ direction: 'egress', payload: req('/old'), tsNs: 1n }),
+      data({ remotePort: 9090, direction: 'egress', payload: req('/new'), tsNs: 2n }),
+      data({ remotePort: 9090, direction: 'ingress', payload: resp(200), tsNs: 3n }),
+    ]);
+    expect(seen.map((t) => [t.tx.request.path, t.tx.response?.status ?? null, t.remote.port])).toEqual([
+      ['/old', null, 8080],
+      ['/new', 200, 9090],
+    ]);
+  });
+
+  it('stays within its connection bound by flushing the oldest', () => {
+    const seen: ObservedTransaction[] = [];
+    const tracker = new ConnectionTracker({ onTransaction: (t) => seen.push(t), maxConnections: 2 });
+    tracker.handle([1n, 2n, 3n].map((id) => data({ connId: id, direction: 'egress', payload: req(`/${id}`), tsNs: id })));
+    expect(tracker.stats).toMatchObject({ open: 2, evicted: 1 });
+    expect(seen.map((t) => t.tx.request.path)).toEqual(['/1']);
+  });
+});
