@@ -57,6 +57,11 @@ async function main(): Promise<void> {
     if (!delivered) log.warn('some batches were not delivered before shutdown');
     server?.close();
   };
+  // Like tcpdump piped into head: a closed stdout ends the run quietly.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') void stop('stdout closed');
+    else log.error({ err }, 'cannot write to stdout');
+  });
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
   if (cli.duration !== undefined) setTimeout(() => void stop(`--duration elapsed`), cli.duration).unref();
