@@ -1,0 +1,86 @@
+/**
+ * Same-origin proxy from the browser to the Kinsight API. The API address is
+ * read at request time (env.ts), so one build serves any deployment. Only the
+ * read-only dashboard procedures pass; ingestion stays agent-to-API.
+ */
+import { webEnv } from '../../../../env.js';
+
+export const dynamic = 'force-dynamic';
+
+const ALLOWED_PROCEDURE = /^(topology|metrics)\.[A-Za-z]+$/;
+const UPSTREAM_TIMEOUT_MS = 15_000;
+
+interface RouteContext {
+  params: Promise<{ path: string[] }>;
+}
+
+async function forward(request: Request, context: RouteContext): Promise<Response> {
+  const { path } = await context.params;
+  const procedures = path.join('/').split(',');
+  const isBatch = new URL(request.url).searchParams.get('batch') === '1';
+
+  const denied = procedures.find((p) => !ALLOWED_PROCEDURE.test(p));
+  if (denied !== undefined) {
+    return trpcError(procedures, isBatch, 403, 'FORBIDDEN', -32003,
+      `procedure "${denied}" is not available through the dashboard proxy`);
+  }
+
+  const { apiUrl } = webEnv();
+  const search = new URL(request.url).search;
+  const target = `${apiUrl}/trpc/${procedures.join(',')}${search}`;
+  const headers = new Headers();
+  const contentType = request.headers.get('content-type');
+  if (contentType) headers.set('content-type', contentType);
+  headers.set('accept', 'application/json');
+
+  try {
+    const upstream = await fetch(target, {
+      method: request.method,
+      headers,
+      body: request.method === 'GET' ? undefined : await request.text(),
+      cache: 'no-store',
+      signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
+    });
+    return new Response(upstream.body, {
+      status: upstream.status,
+      headers: {
+        'content-type': upstream.headers.get('content-type') ?? 'application/json',
+        'cache-control': 'no-store',
+      },
+    });
+  } catch (error) {
+    const reason = describeFetchError(error);
+    return trpcError(procedures, isBatch, 502, 'BAD_GATEWAY', -32603,
+      `Kinsight API unreachable at ${apiUrl} (${reason}); check that the API is running and KINSIGHT_API_URL points at it`);
+  }
+}
+
+/** `fetch failed` alone says nothing; the cause carries ECONNREFUSED, ENOTFOUND, a timeout… */
+function describeFetchError(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  const cause: unknown = error.cause;
+  if (cause instanceof Error) {
+    const code = 'code' in cause && typeof cause.code === 'string' ? cause.code : cause.message;
+    return `${error.message}: ${code}`;
+  }
+  return error.message;
+}
+
+/** An error in tRPC's JSON envelope so the client surfaces the message as-is. */
+function trpcError(
+  procedures: string[],
+  isBatch: boolean,
+  httpStatus: number,
+  code: string,
+  jsonRpcCode: number,
+  message: string,
+): Response {
+  const envelope = (path: string) => ({
+    error: { message, code: jsonRpcCode, data: { code, httpStatus, path } },
+  });
+  const body = isBatch ? procedures.map(envelope) : envelope(procedures[0] ?? '');
+  return Response.json(body, { status: httpStatus, headers: { 'cache-control': 'no-store' } });
+}
+
+export const GET = forward;
+export const POST = forward;
