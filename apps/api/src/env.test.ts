@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest';
+import { parseEnv } from './env.js';
+
+describe('parseEnv', () => {
+  it('defaults to PGlite in ./.kinsight/db on 127.0.0.1:4000 at info', () => {
+    expect(parseEnv({})).toEqual({
+      DATABASE_URL: undefined,
+      KINSIGHT_DATA_DIR: './.kinsight/db',
+      PORT: 4000,
+      HOST: '127.0.0.1',
+      KINSIGHT_AGENT_TOKEN: undefined,
+      LOG_LEVEL: 'info',
+    });
+  });
+
+  it('reads every variable and treats empty ones as unset', () => {
+    expect(
+      parseEnv({
+        DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+        KINSIGHT_DATA_DIR: '/var/lib/kinsight',
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        KINSIGHT_AGENT_TOKEN: 's3cret',
+        LOG_LEVEL: 'debug',
+      }),
+    ).toEqual({
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
+      KINSIGHT_DATA_DIR: '/var/lib/kinsight',
+      PORT: 8080,
+      HOST: '0.0.0.0',
+      KINSIGHT_AGENT_TOKEN: 's3cret',
+      LOG_LEVEL: 'debug',
+    });
+    expect(parseEnv({ DATABASE_URL: '', KINSIGHT_AGENT_TOKEN: '' })).toMatchObject({
+      DATABASE_URL: undefined,
+      KINSIGHT_AGENT_TOKEN: undefined,
+    });
+  });
+
+  it('names each bad variable', () => {
+    expect(() => parseEnv({ DATABASE_URL: 'mysql://x/y', PORT: 'http', LOG_LEVEL: 'loud' })).toThrow(
+      'invalid environment for the Kinsight API: DATABASE_URL: must be a postgres:// or postgresql:// URL; ' +
+        'PORT: Invalid input: expected number, received NaN; ' +
+        'LOG_LEVEL: Invalid option: expected one of "fatal"|"error"|"warn"|"info"|"debug"|"trace"|"silent"',
+    );
+  });
+});

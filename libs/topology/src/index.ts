@@ -1,0 +1,6 @@
+export * from './model.js';
+export { nodeId, edgeId, parseNodeId, nodeLabel } from './ids.js';
+export { nodeRefSchema, printableText, statusClassSchema } from './schema.js';
+export { goldenMetrics, classifyHealth, type TrafficTotals } from './golden-metrics.js';
+export { buildTopology, TOPOLOGY_STEPS } from './build.js';
+export type { EnrichmentStep, TopologyDraft, DraftNode, DraftEdge } from './draft.js';
