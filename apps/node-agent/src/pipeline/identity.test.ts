@@ -22,7 +22,7 @@ describe('ServiceResolver (real /proc)', () => {
   it('names a listening process by its name and port, and a local address by its owner', async () => {
     const child = spawn(
       process.execPath,
-      ['-e', `process.title='ks-ident'; const s=require('net').createServer().listen(0,'127.0.0.1',()=>console.log(s.address().port))`],
+      ['-e', `process.title='ks-ident'; const s=require('net').createServer().listen(0,'127.0.0.1',()=>process.stdout.write(s.address().port+'\\n'))`],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     try {

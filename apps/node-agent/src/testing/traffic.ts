@@ -14,7 +14,7 @@ const srv = http.createServer((req, res) => {
   res.writeHead(code, { 'content-type': 'text/plain' });
   res.end('status ' + code);
 });
-srv.listen(0, process.argv[2], () => console.log(srv.address().port));
+srv.listen(0, process.argv[2], () => process.stdout.write(srv.address().port + '\\n'));
 process.on('SIGTERM', () => process.exit(0));
 `;
 
@@ -32,7 +32,7 @@ const get = (path, agent) => new Promise((resolve, reject) => {
   const seen = [];
   for (const step of plan) seen.push(await get('/status/' + step.status, step.newConnection ? false : keepAlive));
   keepAlive.destroy();
-  console.log(JSON.stringify(seen));
+  process.stdout.write(JSON.stringify(seen) + '\\n');
 })().catch((e) => { console.error(e); process.exit(1); });
 `;
 
