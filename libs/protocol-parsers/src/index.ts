@@ -1,6 +1,7 @@
 export type { ParseResult } from './core/result.js';
 export type { StreamChunk, StreamDirection } from './core/stream.js';
-export { inferProtocol, type InferredProtocol } from './infer.js';
+export type { CallOutcome, Inference, ModuleName, ProtocolModule, ProtocolName, ReplayFields, Transport } from './core/protocol.js';
+export { inferProtocol, type InferredProtocol, PROTOCOL_MODULES, protocolModule } from './registry.js';
 export { createStitcher } from './stitch.js';
 export type {
   ConnectionStitcher, Http1Transaction, StitchInvalidCode, StitcherOptions, StitcherStats, Transaction,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { inferProtocol } from './infer.js';
+import { inferProtocol } from './registry.js';
 import { seededRandom, utf8 } from './testing/index.js';
 
 describe('inferProtocol', () => {
@@ -11,7 +11,7 @@ describe('inferProtocol', () => {
     ['HTTP/1.1 200 OK\r\n', 'response'],
     ['HTTP/1.0 404', 'response'],
   ] as const)('%j is an HTTP/1 %s', (text, kind) => {
-    expect(inferProtocol(utf8(text))).toEqual({ protocol: 'http1', kind });
+    expect(inferProtocol(utf8(text))).toEqual({ protocol: 'http1', kind, confidence: 0.95 });
   });
 
   it.each([

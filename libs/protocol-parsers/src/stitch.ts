@@ -1,9 +1,7 @@
-import { Http1Stitcher } from './http1/stitch.js';
+import type { ModuleName, Transport } from './core/protocol.js';
+import { protocolModule } from './registry.js';
 import type { ConnectionStitcher, StitcherOptions } from './transaction.js';
 
-export function createStitcher(protocol: 'http1', opts: StitcherOptions = {}): ConnectionStitcher {
-  switch (protocol) {
-    case 'http1':
-      return new Http1Stitcher(opts);
-  }
+export function createStitcher(protocol: ModuleName, opts: StitcherOptions & { transport?: Transport } = {}): ConnectionStitcher {
+  return protocolModule(protocol).createStitcher(opts);
 }

@@ -16,7 +16,7 @@ export interface Http1Transaction {
   response: { status: number; version: '1.0' | '1.1'; startNs: bigint; endNs: bigint; bodyBytes: number } | null;
 }
 
-/** Grows as protocols are added. */
+/** Grows as protocols are added: one member per protocol, discriminated by `protocol`. */
 export type Transaction = Http1Transaction;
 
 /** Why the stitcher dropped bytes: a parser rule, or one of its own. */
@@ -29,7 +29,8 @@ export type StitchInvalidCode =
 export interface StitcherStats {
   /** Transactions handed out, including those with `response: null`. */
   readonly transactions: number;
-  readonly invalid: Readonly<Partial<Record<StitchInvalidCode, number>>>;
+  /** Invalid input by named code (each protocol names its own codes; see its `types.ts`). */
+  readonly invalid: Readonly<Partial<Record<string, number>>>;
   /** Bytes never parsed: missing from truncated captures, or dropped while out of sync. */
   readonly bytesSkipped: number;
   /** Chunks whose capture was truncated (`size > data.length`). */
