@@ -61,26 +61,28 @@ function start(name, args, env = {}, cwd = repoRoot) {
   return child;
 }
 
+function signal(child, sig) {
+  try {
+    process.kill(-child.pid, sig);
+  } catch {
+    // already gone
+  }
+}
+
+/** Stops the producers first (the agent flushes its last buckets to a still-running API), then the rest. */
 async function stopAll(exitCode = 0) {
   if (stopping) return;
   stopping = true;
   say('stopping…');
-  for (const child of children.values()) {
-    try {
-      process.kill(-child.pid, 'SIGTERM');
-    } catch {
-      // already gone
+  for (const [phase, waitMs] of [[['agent', 'demo'], 15_000], [['web', 'api'], 8_000]]) {
+    const group = phase.map((name) => children.get(name)).filter(Boolean);
+    for (const child of group) signal(child, 'SIGTERM');
+    const deadline = Date.now() + waitMs;
+    while (group.some((c) => c.exitCode === null && c.signalCode === null) && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 100));
     }
   }
-  const deadline = Date.now() + 8_000;
-  while (children.size > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-  for (const child of children.values()) {
-    try {
-      process.kill(-child.pid, 'SIGKILL');
-    } catch {
-      // already gone
-    }
-  }
+  for (const child of children.values()) signal(child, 'SIGKILL');
   process.exit(exitCode);
 }
 

@@ -77,10 +77,8 @@ export class BatchSender {
   /** Resolves when everything queued was delivered or rejected, or when `timeoutMs` passes. */
   async drain(timeoutMs: number): Promise<boolean> {
     const deadline = Date.now() + timeoutMs;
-    while (this.queue.length > 0 && Date.now() < deadline) {
-      this.wake?.();
-      await new Promise((r) => setTimeout(r, 50));
-    }
+    // Waits without cutting the backoff short: a down API must not be hammered during shutdown.
+    while (this.queue.length > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
     return this.queue.length === 0;
   }
 
