@@ -19,6 +19,7 @@ export type BenchSuite = () => AsyncIterable<BenchFigure>;
 
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
   parsers: async () => (await import('@kinsight/protocol-parsers/bench')).parsersBench,
+  rca: async () => (await import('@kinsight/rca/bench')).rcaBench,
 };
 
 function checkFigure(suite: string, f: BenchFigure): BenchFigure {

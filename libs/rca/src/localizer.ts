@@ -1,10 +1,21 @@
 import type { Element } from './element.js';
 
-/** One leaf of a multi-dimensional KPI: its attributes, what was measured and what was expected. */
+/** Measured and expected value of one additive quantity (a count, a sum). */
+export interface Measure {
+  actual: number;
+  forecast: number;
+}
+
+/**
+ * One leaf of a multi-dimensional KPI: its attributes, what was measured and what was expected.
+ * A derived ratio KPI (error rate = errors/requests, mean latency = sum/count) is not additive, so its
+ * leaves also carry the two additive parts; `actual`/`forecast` are then the leaf's own ratios.
+ */
 export interface Leaf {
   attributes: Element;
   actual: number;
   forecast: number;
+  ratio?: { numerator: Measure; denominator: Measure };
 }
 
 /** A ranked root cause with the evidence that ranked it. */

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { flat, SEED_TOPOLOGY, seedMetrics } from '../report/seed-fixture.js';
+import { demarcate } from './demarcate.js';
+
+describe('demarcate', () => {
+  it('follows the latency from gateway to product and stops where it no longer propagates', () => {
+    const d = demarcate(SEED_TOPOLOGY, seedMetrics(), 'gateway', 'latency');
+    expect(d.path).toEqual(['gateway', 'product']);
+    expect(d.terminals).toEqual(['product']);
+    expect(d.hops.map((h) => [h.from, h.to, Number(h.explainedShare?.toFixed(3))])).toEqual([['gateway', 'product', 0.908]]);
+    expect(d.suspects.map((s) => `${s.kind}:${s.id}`)).toEqual(['edge:gateway->product', 'service:product']);
+  });
+
+  it('goes one level deeper when inventory carries the anomaly, and looks down at its machine', () => {
+    const m = seedMetrics();
+    m.set({ kind: 'service', entity: 'inventory', metric: 'latency_p99' }, { baseline: flat(0.03, 30), window: flat(0.4, 6) });
+    m.set({ kind: 'edge', entity: 'product->inventory', metric: 'latency_p99' }, { baseline: flat(0.035, 30), window: flat(0.42, 6) });
+    m.set({ kind: 'machine', entity: 'node-b', metric: 'cpu' }, { baseline: flat(0.4, 30), window: flat(0.98, 6) });
+    const d = demarcate(SEED_TOPOLOGY, m, 'gateway', 'latency');
+    expect(d.path).toEqual(['gateway', 'product', 'inventory']);
+    expect(d.terminals).toEqual(['inventory']);
+    expect(d.suspects.map((s) => `${s.kind}:${s.id}`)).toEqual(['edge:gateway->product', 'service:inventory', 'machine:node-b']);
+  });
+
+  it('refuses a callee whose move explains too little of the caller’s (ratio test)', () => {
+    const m = seedMetrics();
+    // product slower by 10 ms while gateway is 500 ms slower: abnormal, but not the cause
+    m.set({ kind: 'service', entity: 'product', metric: 'latency_p99' }, { baseline: flat(0.08, 30), window: flat(0.09, 6) });
+    m.set({ kind: 'edge', entity: 'gateway->product', metric: 'latency_p99' }, { baseline: flat(0.09, 30), window: flat(0.1, 6) });
+    const d = demarcate(SEED_TOPOLOGY, m, 'gateway', 'latency');
+    expect(d.terminals).toEqual(['gateway']);
+    expect(d.hops).toEqual([]);
+  });
+});
