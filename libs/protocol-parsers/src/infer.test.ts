@@ -14,9 +14,13 @@ describe('inferProtocol', () => {
     expect(inferProtocol(utf8(text))).toEqual({ protocol: 'http1', kind, confidence: 0.95 });
   });
 
+  it('names the HTTP/2 client preface http2, with certainty', () => {
+    expect(inferProtocol(utf8('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'))).toEqual({ protocol: 'http2', kind: 'request', confidence: 1 });
+  });
+
   it.each([
     '', 'GET', 'GET / HTTP/2.0\r\n', 'GET / HTTP/1.', 'get / HTTP/1.1\r\n', 'FETCH / HTTP/1.1\r\n',
-    'GET  / HTTP/1.1\r\n', 'GET /\r\n', 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n', 'HTTP/1.1 20', 'HTTP/1.1 099 x',
+    'GET  / HTTP/1.1\r\n', 'GET /\r\n', 'HTTP/1.1 20', 'HTTP/1.1 099 x',
     'HTTP/2 200', 'RTSP/1.0 200 OK', '\x16\x03\x01\x02\x00', 'SSH-2.0-OpenSSH_9.2',
   ])('%j is not', (text) => {
     expect(inferProtocol(utf8(text))).toBeNull();

@@ -1,11 +1,17 @@
 import type { Inference, ModuleName, ProtocolModule, Transport } from './core/protocol.js';
+import { dnsModule } from './dns/module.js';
 import { http1Module } from './http1/module.js';
+import { kafkaModule } from './kafka/module.js';
+import { http2Module } from './http2/module.js';
+import { mysqlModule } from './mysql/module.js';
+import { pgsqlModule } from './pgsql/module.js';
+import { redisModule } from './redis/module.js';
 
 /**
  * Every protocol module, in the order inference tries them. Adding a protocol = one line here plus its
  * folder; nothing else in the agent or the replay tool changes.
  */
-export const PROTOCOL_MODULES: readonly ProtocolModule[] = [http1Module];
+export const PROTOCOL_MODULES: readonly ProtocolModule[] = [http1Module, http2Module, redisModule, dnsModule, mysqlModule, pgsqlModule, kafkaModule];
 
 export function protocolModule(name: ModuleName): ProtocolModule {
   const found = PROTOCOL_MODULES.find((m) => m.name === name);

@@ -1,5 +1,12 @@
 import type { StreamChunk, StreamDirection } from './core/stream.js';
+import type { DnsTransaction } from './dns/types.js';
 import type { Http1ErrorCode } from './http1/types.js';
+import type { KafkaTransaction } from './kafka/types.js';
+import type { Http2Transaction } from './http2/types.js';
+import type { MysqlTransaction } from './mysql/types.js';
+import type { PgsqlTransaction } from './pgsql/types.js';
+import type { RedisTransaction } from './redis/types.js';
+import type { TraceContext } from './trace/types.js';
 
 export interface Http1Transaction {
   protocol: 'http1';
@@ -12,12 +19,14 @@ export interface Http1Transaction {
     startNs: bigint;
     endNs: bigint;
     bodyBytes: number;
+    /** Trace context the request carried (W3C, B3, Jaeger, sw8 headers), or null. */
+    trace: TraceContext | null;
   };
   response: { status: number; version: '1.0' | '1.1'; startNs: bigint; endNs: bigint; bodyBytes: number } | null;
 }
 
 /** Grows as protocols are added: one member per protocol, discriminated by `protocol`. */
-export type Transaction = Http1Transaction;
+export type Transaction = Http1Transaction | Http2Transaction | RedisTransaction | DnsTransaction | MysqlTransaction | PgsqlTransaction | KafkaTransaction;
 
 /** Why the stitcher dropped bytes: a parser rule, or one of its own. */
 export type StitchInvalidCode =

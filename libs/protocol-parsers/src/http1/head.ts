@@ -2,6 +2,7 @@ import {
   COLON, COMMA, CR, FIELD_CHAR, HTAB, LF, SP, TARGET_CHAR, TCHAR,
   equalsLower, isDigit, latin1, trimOws,
 } from '../core/bytes.js';
+import { MAX_TRACE_HEADER_NAME_LENGTH, TRACE_HEADER_NAMES } from '../trace/index.js';
 import { HTTP1_METHODS, MAX_METHOD_LENGTH, isMethodChar } from './methods.js';
 import type { Http1ErrorCode, Http1Limits, Http1MessageKind, Http1Version } from './types.js';
 
@@ -29,6 +30,8 @@ export class HeadAccumulator {
   upgrade: string | null = null;
   expectContinue = false;
   headerCount = 0;
+  /** Trace-context headers only (lower-case name, value); every other header value is never copied. */
+  trace: Array<[string, string]> = [];
 
   reset(): void {
     Object.assign(this, new HeadAccumulator());
@@ -64,12 +67,13 @@ export function stepHead(input: Uint8Array, acc: HeadAccumulator, kind: Http1Mes
       if (lf >= 0 || input.length > limits.maxHeadBytes) return { status: 'invalid', code: 'head-too-large', at: limits.maxHeadBytes };
       return NEED_MORE_STEP;
     }
-    if (lf === lineStart || input[lf - 1] !== CR) {
+    const crlf = lf > lineStart && input[lf - 1] === CR;
+    if (!crlf && limits.acceptBareLf !== true) {
       // Validate what precedes the LF first so a bad byte gets its own code.
       const verdict = checkLine(input, lineStart, lf, acc, kind, true, limits);
       return { status: 'invalid', code: verdict ?? 'bare-lf', at: lf };
     }
-    const contentEnd = lf - 1;
+    const contentEnd = crlf ? lf - 1 : lf;
     if (contentEnd === lineStart) {
       if (acc.lines === 0 && kind !== null) return { status: 'invalid', code: kind === 'request' ? 'invalid-method' : 'invalid-version', at: lf };
       return { status: 'complete', end: lf + 1 };
@@ -216,7 +220,27 @@ function headerLine(
   return interpretField(b, s, nameEnd, vs, ve, acc);
 }
 
+/** Header-name lengths that can be a trace header, so other names cost one table lookup. */
+const TRACE_NAME_LENGTH = (() => {
+  const t = new Uint8Array(MAX_TRACE_HEADER_NAME_LENGTH + 1);
+  for (const name of TRACE_HEADER_NAMES) t[name.length] = 1;
+  return t;
+})();
+/** More trace headers than this in one head is abuse, not propagation. */
+const MAX_TRACE_HEADERS = 40;
+
+function collectTrace(b: Uint8Array, ns: number, ne: number, vs: number, ve: number, acc: HeadAccumulator): void {
+  if (acc.trace.length >= MAX_TRACE_HEADERS) return;
+  for (const name of TRACE_HEADER_NAMES) {
+    if (equalsLower(b, ns, ne, name)) {
+      acc.trace.push([name, latin1(b, vs, ve)]);
+      return;
+    }
+  }
+}
+
 function interpretField(b: Uint8Array, ns: number, ne: number, vs: number, ve: number, acc: HeadAccumulator): LineVerdict {
+  if (ne - ns <= MAX_TRACE_HEADER_NAME_LENGTH && TRACE_NAME_LENGTH[ne - ns] === 1) collectTrace(b, ns, ne, vs, ve, acc);
   switch (ne - ns) {
     case 4:
       if (acc.host === null && equalsLower(b, ns, ne, 'host')) acc.host = latin1(b, vs, ve);

@@ -1,5 +1,6 @@
 import type { ProtocolModule } from '../core/protocol.js';
 import type { Transaction } from '../transaction.js';
+import { http2Module } from '../http2/module.js';
 import { inferHttp1 } from './infer.js';
 import { Http1Stitcher } from './stitch.js';
 
@@ -19,15 +20,18 @@ export const http1Module: ProtocolModule = {
   },
   createStitcher: (opts = {}) => new Http1Stitcher(opts),
   toReplay(tx) {
+    // A connection that switched to HTTP/2 (h2c, CONNECT) hands out HTTP/2 transactions too.
+    if (tx.protocol === 'http2') return http2Module.toReplay(tx);
     const { request, response } = asHttp1(tx);
     return {
       proto: 'http1',
       req: { method: request.method, path: request.path, host: request.host, version: request.version },
       resp: response ? { status: response.status, version: response.version } : null,
-      trace: null,
+      trace: request.trace === null ? null : { trace_id: request.trace.trace_id, span_id: request.trace.span_id },
     };
   },
   outcome(tx) {
+    if (tx.protocol === 'http2') return http2Module.outcome(tx);
     const { request, response } = asHttp1(tx);
     return {
       operation: request.method,

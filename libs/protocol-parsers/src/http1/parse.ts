@@ -1,4 +1,5 @@
 import { CR, LF } from '../core/bytes.js';
+import { extractTraceContext } from '../trace/index.js';
 import { NEED_MORE, frameResult, ignoredResult, invalidResult } from '../core/result.js';
 import { scanChunkLine } from './chunked.js';
 import { HeadAccumulator, stepHead } from './head.js';
@@ -146,6 +147,7 @@ export class Http1Decoder {
     const upgrade = connect || (a.upgrade !== null && a.connectionUpgrade);
     return {
       kind: 'request', method: a.method, target: a.target, host: a.host, expectContinue: a.expectContinue,
+      trace: a.trace.length === 0 ? null : extractTraceContext(a.trace),
       ...this.common(headBytes, framing, upgrade ? 'upgrade-pending' : this.keepAliveOrClose()),
     };
   }

@@ -1,23 +1,25 @@
 import { describe, expect, it } from 'vitest';
 import { createStitcher } from '../stitch.js';
 import { chunk } from '../testing/index.js';
-import type { ConnectionStitcher, Http1Transaction } from '../transaction.js';
+import type { ConnectionStitcher, Http1Transaction, Transaction } from '../transaction.js';
 
 type Push = ['request' | 'response', string, bigint, number?];
+
+const http1Only = (txs: Transaction[]): Http1Transaction[] => txs.flatMap((t) => (t.protocol === 'http1' ? [t] : []));
 
 function run(pushes: Push[], flush = false): { txs: Http1Transaction[]; s: ConnectionStitcher } {
   const s = createStitcher('http1');
   const txs: Http1Transaction[] = [];
   for (const [dir, text, ts, truncateTo] of pushes) {
     s.push(dir, chunk(text, ts, truncateTo));
-    txs.push(...s.take());
+    txs.push(...http1Only(s.take()));
   }
-  if (flush) txs.push(...s.flush());
+  if (flush) txs.push(...http1Only(s.flush()));
   return { txs, s };
 }
 
 const req = (method: string, path: string, startNs: bigint, endNs = startNs, bodyBytes = 0, host: string | null = 'a') =>
-  ({ method, path, host, version: '1.1' as const, startNs, endNs, bodyBytes });
+  ({ method, path, host, version: '1.1' as const, startNs, endNs, bodyBytes, trace: null });
 const resp = (status: number, startNs: bigint, endNs = startNs, bodyBytes = 0) =>
   ({ status, version: '1.1' as const, startNs, endNs, bodyBytes });
 const tx = (request: ReturnType<typeof req>, response: ReturnType<typeof resp> | null): Http1Transaction =>

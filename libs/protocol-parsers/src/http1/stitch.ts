@@ -1,13 +1,17 @@
 import { StreamBuffer } from '../core/stream-buffer.js';
+import type { TraceContext } from '../trace/index.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
 import type {
-  ConnectionStitcher, Http1Transaction, StitchInvalidCode, StitcherOptions, StitcherStats,
+  ConnectionStitcher, Http1Transaction, StitchInvalidCode, StitcherOptions, StitcherStats, Transaction,
 } from '../transaction.js';
+import { Http2Stitcher } from '../http2/stitch.js';
 import { inferHttp1 } from './infer.js';
 import { Http1Decoder } from './parse.js';
-import type { Http1Frame, Http1Version } from './types.js';
+import { DEFAULT_HTTP1_LIMITS, type Http1Frame, type Http1Limits, type Http1Version } from './types.js';
 
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
+/** The stitcher watches real peers: it reads heads with bare-LF line ends as tshark and servers do. */
+const OBSERVER_LIMITS: Http1Limits = { ...DEFAULT_HTTP1_LIMITS, acceptBareLf: true };
 /** Requests waiting for a response; beyond this the oldest is handed out unanswered. */
 const MAX_PENDING_REQUESTS = 256;
 /** Completed transactions waiting for `take()`; beyond this the oldest is dropped. */
@@ -21,6 +25,7 @@ interface PendingRequest {
   startNs: bigint;
   endNs: bigint;
   bodyBytes: number;
+  trace: TraceContext | null;
 }
 
 interface ResponseProgress {
@@ -31,6 +36,8 @@ interface ResponseProgress {
   bodyBytes: number;
   /** 1xx other than 101: does not complete the transaction. */
   interim: boolean;
+  /** `Upgrade` header of the response (a 101 names the protocol switched to). */
+  upgrade: string | null;
   target: PendingRequest | null;
 }
 
@@ -65,6 +72,8 @@ export class Http1Stitcher implements ConnectionStitcher {
   private currentResponse: ResponseProgress | null = null;
   private responseLostSync = false;
   private upgraded = false;
+  /** After a switch to HTTP/2 (h2c 101, CONNECT tunnel), the connection's remaining bytes go here. */
+  private tunnel: Http2Stitcher | null = null;
   private readonly counters: MutableStats = {
     transactions: 0, invalid: {}, bytesSkipped: 0, truncatedGaps: 0, upgraded: 0,
     desyncs: 0, orphanResponses: 0, unansweredRequests: 0, droppedTransactions: 0,
@@ -75,7 +84,8 @@ export class Http1Stitcher implements ConnectionStitcher {
   }
 
   get stats(): StitcherStats {
-    return { ...this.counters, invalid: { ...this.counters.invalid }, bufferedBytes: this.req.buffer.length + this.res.buffer.length };
+    const own = { ...this.counters, invalid: { ...this.counters.invalid }, bufferedBytes: this.req.buffer.length + this.res.buffer.length };
+    return this.tunnel === null ? own : mergeStats(own, this.tunnel.stats);
   }
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
@@ -84,6 +94,10 @@ export class Http1Stitcher implements ConnectionStitcher {
     if (gap > 0) {
       this.counters.truncatedGaps++;
       this.counters.bytesSkipped += gap;
+    }
+    if (this.tunnel !== null) {
+      this.tunnel.push(direction, chunk);
+      return;
     }
     if (this.upgraded) return;
     const side = direction === 'request' ? this.req : this.res;
@@ -106,13 +120,15 @@ export class Http1Stitcher implements ConnectionStitcher {
     side.buffer.detach();
   }
 
-  take(): Http1Transaction[] {
-    const out = this.done;
+  take(): Transaction[] {
+    const out: Transaction[] = this.done;
     this.done = [];
-    return out;
+    return this.tunnel === null ? out : [...out, ...this.tunnel.take()];
   }
 
-  flush(): Http1Transaction[] {
+  flush(): Transaction[] {
+    const tunnelled = this.tunnel?.flush() ?? [];
+    this.tunnel = null;
     if (!this.upgraded) {
       for (const side of [this.req, this.res]) {
         if (side.sync !== 'in-sync') continue;
@@ -122,7 +138,7 @@ export class Http1Stitcher implements ConnectionStitcher {
       }
     }
     while (this.queue.length > 0) this.emitUnanswered();
-    const out = this.take();
+    const out = [...this.take(), ...tunnelled];
     this.req = newSide('request');
     this.res = newSide('response');
     this.currentRequest = null;
@@ -160,6 +176,35 @@ export class Http1Stitcher implements ConnectionStitcher {
       }
       if (r.kind === 'frame') this.onFrame(side, r.frame, r.consumed);
       side.buffer.consume(r.consumed);
+      if (this.tunnel !== null) this.handOver();
+    }
+  }
+
+  /**
+   * Which HTTP/2 stitcher takes the connection after a switch: a 101 to
+   * `Upgrade: h2c` (the upgrade request becomes stream 1), or a 2xx to CONNECT
+   * (HTTP/2 only if the client's tunnelled bytes start with the preface). Null
+   * for every other protocol (websocket, TLS …): those bytes are ignored.
+   */
+  private http2After(resp: ResponseProgress): Http2Stitcher | null {
+    const opts = { maxBufferedBytes: this.maxBuffered };
+    const target = resp.target;
+    if (resp.status === 101 && resp.upgrade !== null && resp.upgrade.trim().toLowerCase() === 'h2c') {
+      const up = target === null ? undefined : { method: target.method, path: target.path, host: target.host, startNs: target.startNs, endNs: target.endNs };
+      return new Http2Stitcher(opts, up === undefined ? {} : { upgradeRequest: up });
+    }
+    if (target?.method === 'CONNECT' && resp.status >= 200 && resp.status < 300) return new Http2Stitcher(opts, { tunnel: true });
+    return null;
+  }
+
+  /** Bytes already buffered past the switch belong to the tunnel: request side first (it holds the preface). */
+  private handOver(): void {
+    const tunnel = this.tunnel;
+    if (tunnel === null) return;
+    for (const side of [this.req, this.res]) {
+      const rest = side.buffer.view();
+      if (rest.length > 0) tunnel.push(side.direction, { data: rest.slice(), size: rest.length, tsNs: side.buffer.tsAt(0, side.nowNs) });
+      side.buffer.clear();
     }
   }
 
@@ -177,6 +222,7 @@ export class Http1Stitcher implements ConnectionStitcher {
       if (h.kind !== 'request') return;
       const req: PendingRequest = {
         method: h.method, path: h.target, host: h.host, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0,
+        trace: h.trace,
       };
       this.queue.push(req);
       if (this.queue.length > MAX_PENDING_REQUESTS) this.emitUnanswered();
@@ -196,7 +242,9 @@ export class Http1Stitcher implements ConnectionStitcher {
       if (h.kind !== 'response') return;
       const interim = h.status < 200 && h.status !== 101;
       const target = interim ? null : this.claimTarget(first);
-      this.currentResponse = { status: h.status, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0, interim, target };
+      this.currentResponse = {
+        status: h.status, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0, interim, upgrade: h.upgrade, target,
+      };
       return;
     }
     const resp = this.currentResponse;
@@ -217,8 +265,11 @@ export class Http1Stitcher implements ConnectionStitcher {
     if (this.res.decoder.phase === 'upgraded') {
       this.counters.upgraded++;
       this.upgraded = true;
-      this.req.buffer.clear();
-      this.res.buffer.clear();
+      this.tunnel = this.http2After(resp);
+      if (this.tunnel === null) {
+        this.req.buffer.clear();
+        this.res.buffer.clear();
+      }
     } else if (this.req.decoder.phase === 'upgrade-pending') {
       // The server declined to switch: the request stream is HTTP/1 again.
       this.req.decoder.resolveUpgrade(false);
@@ -271,7 +322,14 @@ export class Http1Stitcher implements ConnectionStitcher {
     if (side === this.req) {
       this.currentRequest = null;
     } else {
+      const broken = this.currentResponse;
       this.currentResponse = null;
+      // Its head was read: the status answers the request even though the body's framing broke.
+      if (broken !== null && !broken.interim && broken.target !== null && this.queue[0] === broken.target) {
+        this.queue.shift();
+        const { status, version, startNs, endNs, bodyBytes } = broken;
+        this.emit(broken.target, { status, version, startNs, endNs, bodyBytes });
+      }
       this.responseLostSync = true;
     }
   }
@@ -292,7 +350,10 @@ export class Http1Stitcher implements ConnectionStitcher {
     this.counters.transactions++;
     this.done.push({
       protocol: 'http1',
-      request: { method: req.method, path: req.path, host: req.host, version: req.version, startNs: req.startNs, endNs: req.endNs, bodyBytes: req.bodyBytes },
+      request: {
+        method: req.method, path: req.path, host: req.host, version: req.version, startNs: req.startNs, endNs: req.endNs,
+        bodyBytes: req.bodyBytes, trace: req.trace,
+      },
       response,
     });
     if (this.done.length > MAX_COMPLETED) {
@@ -303,5 +364,17 @@ export class Http1Stitcher implements ConnectionStitcher {
 }
 
 function newSide(direction: StreamDirection): Side {
-  return { direction, decoder: new Http1Decoder(direction), buffer: new StreamBuffer(), sync: 'seeking', nowNs: 0n, fresh: true };
+  return { direction, decoder: new Http1Decoder(direction, OBSERVER_LIMITS), buffer: new StreamBuffer(), sync: 'seeking', nowNs: 0n, fresh: true };
+}
+
+/** Counters of the connection before and after a switch to HTTP/2, added up. */
+function mergeStats(a: StitcherStats, b: StitcherStats): StitcherStats {
+  const invalid: Partial<Record<string, number>> = { ...a.invalid };
+  for (const [code, n] of Object.entries(b.invalid)) invalid[code] = (invalid[code] ?? 0) + (n ?? 0);
+  return {
+    transactions: a.transactions + b.transactions, invalid, bytesSkipped: a.bytesSkipped + b.bytesSkipped,
+    truncatedGaps: a.truncatedGaps + b.truncatedGaps, upgraded: a.upgraded + b.upgraded, desyncs: a.desyncs + b.desyncs,
+    orphanResponses: a.orphanResponses + b.orphanResponses, unansweredRequests: a.unansweredRequests + b.unansweredRequests,
+    droppedTransactions: a.droppedTransactions + b.droppedTransactions, bufferedBytes: a.bufferedBytes + b.bufferedBytes,
+  };
 }

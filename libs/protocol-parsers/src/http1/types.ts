@@ -1,4 +1,5 @@
 import type { ParseResult } from '../core/result.js';
+import type { TraceContext } from '../trace/index.js';
 
 export type Http1MessageKind = 'request' | 'response';
 export type Http1Version = '1.0' | '1.1';
@@ -67,6 +68,8 @@ export interface RequestHead extends HeadCommon {
   readonly target: string;
   readonly host: string | null;
   readonly expectContinue: boolean;
+  /** Trace context from traceparent/b3/uber-trace-id/sw8 headers, or null. */
+  readonly trace: TraceContext | null;
 }
 
 export interface ResponseHead extends HeadCommon {
@@ -95,6 +98,11 @@ export interface Http1Limits {
   readonly maxHeaderCount: number;
   /** A chunk-size line including extensions. */
   readonly maxChunkLineBytes: number;
+  /**
+   * Accept a bare LF as a line end in heads (RFC 9112 §2.2 lets a recipient do so). Off for the strict,
+   * llhttp-compatible decoder; on in the stitcher, which observes real peers (and tshark reads such heads).
+   */
+  readonly acceptBareLf?: boolean;
 }
 
 export const DEFAULT_HTTP1_LIMITS: Http1Limits = Object.freeze({

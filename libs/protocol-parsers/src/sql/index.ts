@@ -1,0 +1,2 @@
+export { normalizeSql, type SqlDialect } from './normalize.js';
+export { sqlVerb } from './verb.js';
