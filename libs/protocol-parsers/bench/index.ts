@@ -8,7 +8,11 @@ import { corpusRoot } from '../src/corpus/paths.js';
 import { PROTOCOL_MODULES } from '../src/registry.js';
 import { http1Figures } from './http1.js';
 import { http2Figures } from './http2.js';
+import { dnsFigures } from './dns.js';
 import { kafkaFigures } from './kafka.js';
+import { mysqlFigures } from './mysql.js';
+import { pgsqlFigures } from './pgsql.js';
+import { redisFigures } from './redis.js';
 
 export interface BenchFigure {
   bench: 'parsers';
@@ -23,6 +27,10 @@ export interface BenchFigure {
 const PROTOCOL_FIGURES: readonly (() => AsyncIterable<BenchFigure>)[] = [
   http1Figures,
   http2Figures,
+  redisFigures,
+  dnsFigures,
+  mysqlFigures,
+  pgsqlFigures,
   kafkaFigures,
 ];
 
