@@ -22,6 +22,22 @@ describe('demarcate', () => {
     expect(d.suspects.map((s) => `${s.kind}:${s.id}`)).toEqual(['edge:gateway->product', 'service:inventory', 'machine:node-b']);
   });
 
+  it('folds an external end point when an instrumented sibling carries the anomaly, and keeps it when alone', () => {
+    // gateway also calls lb, an uninstrumented load balancer seen only from the gateway's side
+    const topology = { ...SEED_TOPOLOGY, services: [...SEED_TOPOLOGY.services, 'lb'], calls: [...SEED_TOPOLOGY.calls, { from: 'gateway', to: 'lb' }], external: ['lb'] };
+    const m = seedMetrics();
+    m.set({ kind: 'service', entity: 'lb', metric: 'latency_p99' }, { baseline: flat(0.1, 30), window: flat(0.7, 6) });
+    const d = demarcate(topology, m, 'gateway', 'latency');
+    expect(d.terminals).toEqual(['product']);
+    expect(d.folded).toEqual(['lb']);
+    // product back to normal: the load balancer is the only place the anomaly shows, so it keeps the blame
+    m.set({ kind: 'service', entity: 'product', metric: 'latency_p99' }, { baseline: flat(0.08, 30), window: flat(0.08, 6) });
+    m.set({ kind: 'edge', entity: 'gateway->product', metric: 'latency_p99' }, { baseline: flat(0.09, 30), window: flat(0.09, 6) });
+    const alone = demarcate(topology, m, 'gateway', 'latency');
+    expect(alone.terminals).toEqual(['lb']);
+    expect(alone.folded).toEqual([]);
+  });
+
   it('refuses a callee whose move explains too little of the caller’s (ratio test)', () => {
     const m = seedMetrics();
     // product slower by 10 ms while gateway is 500 ms slower: abnormal, but not the cause

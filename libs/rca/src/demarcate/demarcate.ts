@@ -45,6 +45,8 @@ export interface Demarcation {
   hops: Hop[];
   /** services where the anomaly stops propagating, strongest first */
   terminals: string[];
+  /** external end points not blamed because an instrumented sibling under the same caller carries the anomaly */
+  folded: string[];
   /** entry → … → strongest terminal */
   path: string[];
   /** caller of each reached service on the walk (absent for the entry) */
@@ -100,6 +102,22 @@ function propagatingCallees(
 }
 
 /**
+ * An external end point (a load balancer, a remote host) measures what its caller saw of a call, not a
+ * server of its own; when the same caller also has an instrumented callee carrying the anomaly, the
+ * external is that trouble seen from the client side (often the proxy in front of that very callee,
+ * which the call graph may not show), so it is folded instead of blamed. Alone, it keeps the blame.
+ */
+function foldExternals(topology: RcaTopology, hops: readonly Hop[], terminals: readonly string[]): string[] {
+  const external = new Set(topology.external ?? []);
+  if (external.size === 0) return [];
+  return terminals.filter((t) => {
+    if (!external.has(t)) return false;
+    const callers = hops.filter((h) => h.to === t).map((h) => h.from);
+    return hops.some((h) => callers.includes(h.from) && h.to !== t && !external.has(h.to));
+  });
+}
+
+/**
  * Walks the topology from an abnormal entry: horizontally to callees that carry the same symptom,
  * recursively, stopping where it no longer propagates; then vertically to the machines of the
  * services reached and across the call edges on the way for network trouble.
@@ -144,6 +162,8 @@ export function demarcate(
       stack.push(hop.to);
     }
   }
+  const folded = foldExternals(topology, hops, terminals);
+  for (const f of folded) terminals.splice(terminals.indexOf(f), 1);
   terminals.sort((a, b) => (reachScore.get(b) ?? 0) - (reachScore.get(a) ?? 0) || a.localeCompare(b));
 
   const path: string[] = [];
@@ -176,5 +196,5 @@ export function demarcate(
     if (network >= config.threshold) suspects.push({ kind: 'edge', id, score: network + (evidence.latency_score ?? 0), evidence });
   }
   suspects.sort((a, b) => b.score - a.score || a.id.localeCompare(b.id));
-  return { entry, symptom, entryScore, hops, terminals, path, callerOf, suspects };
+  return { entry, symptom, entryScore, hops, terminals, folded, path, callerOf, suspects };
 }

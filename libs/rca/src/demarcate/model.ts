@@ -10,6 +10,11 @@ export interface RcaTopology {
   calls: ReadonlyArray<{ from: string; to: string }>;
   /** vertical: a service runs on a machine (or pod) */
   runsOn: ReadonlyArray<{ service: string; machine: string }>;
+  /**
+   * Nodes seen only through their callers (uninstrumented hosts, load balancers, remote endpoints):
+   * their series are the caller's client-side view, not a server's own telemetry.
+   */
+  external?: readonly string[];
 }
 
 /** A stretch of known-normal history and the window under study, same unit. */

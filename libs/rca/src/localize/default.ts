@@ -16,7 +16,7 @@ export interface DefaultLocalizerOptions {
 export const DEFAULT_LOCALIZER_OPTIONS: DefaultLocalizerOptions = { riskThreshold: 0.5, pepThreshold: 0.02, nRemove: 5, siblingCover: 0.8 };
 
 /**
- * Kinsight's localizer: RiskLoc's layer-wise weighted-risk search with three changes.
+ * Kinsight's localizer: RiskLoc's layer-wise weighted-risk search with these changes.
  * 1. Ratio KPIs are attributed on the numerator, against the numerator the leaf would have had at its
  *    forecast ratio and its actual denominator: traffic-mix shifts do not look like causes, and a leaf's
  *    power grows with its volume.
@@ -24,8 +24,12 @@ export const DEFAULT_LOCALIZER_OPTIONS: DefaultLocalizerOptions = { riskThreshol
  *    uniform 10 % drop of a ratio counts as fully anomalous; RiskLoc's raw deviations (≈0.1 each) keep its
  *    high-risk term below 0.5 and it descends to over-specific elements or finds nothing. A ratio over few
  *    events is mostly noise, so each leaf also counts in proportion to its denominator (up to the median).
- * 3. Siblings found one by one that together explain their parent are reported as the parent, so
- *    simultaneous causes under one attribute value are not split into fragments.
+ *    For additive KPIs an anomalous leaf weighs only by how far it goes past the noise envelope (the
+ *    largest move on the quiet side), so noise leaves past the cutoff do not pass as single-leaf causes.
+ * 3. Siblings found one by one that together explain their parent (leaves another cause already
+ *    explains not counted) are reported as the parent, so one cause is not split into fragments.
+ * 4. When what is left drops under the power threshold, one more pass with the threshold taken
+ *    relative to what is left: a small cause that is unmistakable by risk is still a cause.
  */
 export function createDefaultLocalizer(options: Partial<DefaultLocalizerOptions> = {}): Localizer {
   const o = { ...DEFAULT_LOCALIZER_OPTIONS, ...options };
@@ -34,7 +38,7 @@ export function createDefaultLocalizer(options: Partial<DefaultLocalizerOptions>
     localize(leaves: readonly Leaf[]): RootCause[] {
       const cube = buildCube(leaves);
       const scores = normalisedScores(cube, o.nRemove);
-      const found = riskSearch(cube, scores, { riskThreshold: o.riskThreshold, epThreshold: o.pepThreshold, prune: true, maxRootCauses: 20 });
+      const found = riskSearch(cube, scores, { riskThreshold: o.riskThreshold, epThreshold: o.pepThreshold, prune: true, maxRootCauses: 20, residualPass: true });
       return generaliseSiblings(cube, scores, found, o.siblingCover);
     },
   };
@@ -73,17 +77,31 @@ export function normalisedScores(cube: Cube, nRemove: number): LeafScores {
       anomalousEp += ep[i] ?? 0;
     }
   }
-  // The median anomalous deviation becomes weight 1; never scale down (large deviations already weigh 1).
-  const scale = Math.min(1, Math.max(median(magnitudes), Math.abs(cutoff), 1e-9));
+  // Additive KPIs: an anomalous leaf weighs only by how far it goes past the noise envelope. Ratio KPIs
+  // keep raw deviations (their noise is handled by volume reliability; on RS the envelope erases ~10 % moves).
+  const envelope = cube.parts ? 0 : quietExtreme(dev, anomalyAbove);
+  const excess = magnitudes.map((m) => m - envelope).filter((x) => x > 0);
+  // The median anomalous excess becomes weight 1, never less than the envelope itself (a leaf weighs fully
+  // only at twice the largest noise move), and never scaled down (large deviations already weigh 1).
+  const scale = Math.min(1, Math.max(median(excess), envelope, Math.abs(cutoff) - envelope, 1e-9));
   const weight = new Float64Array(cube.size);
   for (let i = 0; i < cube.size; i++) {
     const d = dev[i] ?? 0;
     const bothZero = cube.actual[i] === 0 && cube.forecast[i] === 0;
-    const w = anomalous[i] === 1 ? Math.abs(d) : bothZero ? 0 : Math.abs(cutoff - d);
+    const w = anomalous[i] === 1 ? Math.max(0, Math.abs(d) - envelope) : bothZero ? 0 : Math.abs(cutoff - d);
     weight[i] = Math.min(w / scale, 1);
   }
   if (anomalousEp < 0) for (let i = 0; i < cube.size; i++) ep[i] = -(ep[i] ?? 0);
   return { ep, deviation: dev, anomalous, weight, actual: cube.actual, forecast: cube.forecast, ...(cube.parts ? { reliability: volumeReliability(cube.parts.denActual) } : {}) };
+}
+
+/**
+ * The largest deviation on the side opposite the anomaly: how far noise alone moved a leaf in this cube.
+ */
+function quietExtreme(dev: Float64Array, anomalyAbove: boolean): number {
+  let e = 0;
+  for (const d of dev) if (anomalyAbove ? d < 0 : d > 0) e = Math.max(e, Math.abs(d));
+  return e;
 }
 
 /**

@@ -75,6 +75,20 @@ describe('known-answer cubes', () => {
     expect(names(createRiskLoc().localize(leaves))).not.toContain('region=eu&service=a');
   });
 
+  it('default also names a small second cause that is unmistakable by risk (residual pass)', () => {
+    // service a loses 90 % of 4000; service b loses 80 % of its 40: under 1 % of the change, below the
+    // 2 % power threshold once a is removed, but every leaf of b falls by the same factor
+    const leaves: Leaf[] = [];
+    for (const service of ['a', 'b', 'c', 'd'])
+      for (const [k, region] of ['eu', 'us', 'ap', 'sa'].entries()) {
+        const forecast = service === 'b' ? 10 : 1000;
+        const actual = service === 'a' ? 100 : service === 'b' ? 2 : 999 + (k % 3);
+        leaves.push({ attributes: new Map([['service', service], ['region', region]]), forecast, actual });
+      }
+    expect(names(createDefaultLocalizer({ nRemove: 0 }).localize(leaves))).toEqual(['service=a', 'service=b']);
+    expect(names(createRiskLoc({ nRemove: 0 }).localize(leaves))).toEqual(['service=a']);
+  });
+
   it('reports a cube without change as no cause', () => {
     const flat = cube(() => 100);
     expect(createDefaultLocalizer().localize(flat)).toEqual([]);

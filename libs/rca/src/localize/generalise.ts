@@ -22,7 +22,7 @@ export function generaliseSiblings(cube: Cube, scores: LeafScores, found: readon
     }
     const best = [...byParent.entries()]
       .filter(([, children]) => children.length >= 2)
-      .map(([parent, children]) => ({ parent, children, ep: elementPower(cube, scores, parent) }))
+      .map(([parent, children]) => ({ parent, children, ep: parentPower(cube, scores, parent, current.filter((c) => !children.includes(c))) }))
       .filter((c) => c.ep > 0 && sumPower(c.children) >= cover * c.ep)
       .sort((a, b) => b.children.length - a.children.length || b.ep - a.ep)[0];
     if (!best) break;
@@ -43,13 +43,26 @@ function sumPower(causes: readonly RootCause[]): number {
   return causes.reduce((s, c) => s + (c.evidence.explanatoryPower ?? 0), 0);
 }
 
-function elementPower(cube: Cube, scores: LeafScores, element: string): number {
+type Matcher = Array<{ column: Int32Array | undefined; code: number }>;
+
+function matcher(cube: Cube, element: string): Matcher | null {
   const pairs = [...parseElement(element)].map(([name, value]) => {
     const a = cube.attributes.indexOf(name);
     return { column: cube.codes[a], code: cube.dictionaries[a]?.indexOf(value) ?? -1 };
   });
-  if (pairs.some((p) => !p.column || p.code < 0)) return 0;
+  return pairs.some((p) => !p.column || p.code < 0) ? null : pairs;
+}
+
+/**
+ * Power of the parent's leaves that no other found cause already explains: leaves under a cause found
+ * elsewhere (overlaps) would otherwise count against the children's cover.
+ */
+function parentPower(cube: Cube, scores: LeafScores, element: string, others: readonly RootCause[]): number {
+  const pairs = matcher(cube, element);
+  if (!pairs) return 0;
+  const claimed = others.map((c) => matcher(cube, c.element)).filter((m): m is Matcher => m !== null);
+  const inside = (m: Matcher, i: number): boolean => m.every((p) => p.column?.[i] === p.code);
   let ep = 0;
-  for (let i = 0; i < cube.size; i++) if (pairs.every((p) => p.column?.[i] === p.code)) ep += scores.ep[i] ?? 0;
+  for (let i = 0; i < cube.size; i++) if (inside(pairs, i) && !claimed.some((m) => inside(m, i))) ep += scores.ep[i] ?? 0;
   return ep;
 }

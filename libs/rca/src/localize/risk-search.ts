@@ -25,6 +25,11 @@ export interface RiskSearchOptions {
   /** drop layer-1 elements with too little power, and every leaf under them in later cuboids */
   prune: boolean;
   maxRootCauses: number;
+  /**
+   * When what is left falls under the power threshold, search once more with the threshold taken
+   * relative to what is left: a small cause that is unmistakable by risk is still a cause.
+   */
+  residualPass?: boolean;
 }
 
 interface Candidate {
@@ -44,12 +49,19 @@ interface Candidate {
 export function riskSearch(cube: Cube, scores: LeafScores, options: RiskSearchOptions): RootCause[] {
   const alive = new Uint8Array(cube.size).fill(1);
   let anomalousEp = anomalousPower(scores, alive);
-  const threshold = anomalousEp * options.epThreshold;
+  let threshold = anomalousEp * options.epThreshold;
+  let residual = options.residualPass === true;
   const epPositive = scores.ep.map((x) => (x > 0 ? x : 0));
-  const pruned = options.prune ? cube.dictionaries.map((d) => new Uint8Array(d.length)) : null;
+  let pruned = options.prune ? cube.dictionaries.map((d) => new Uint8Array(d.length)) : null;
   const found: RootCause[] = [];
 
-  while (anomalousEp >= threshold && anomalousEp > 0 && found.length < options.maxRootCauses) {
+  while (anomalousEp > 0 && found.length < options.maxRootCauses) {
+    if (anomalousEp < threshold) {
+      if (!residual || found.length === 0) break;
+      residual = false;
+      threshold = anomalousEp * options.epThreshold;
+      pruned = options.prune ? cube.dictionaries.map((d) => new Uint8Array(d.length)) : null;
+    }
     const best = searchLayers(cube, scores, epPositive, alive, pruned, threshold, options.riskThreshold);
     if (!best) break;
     found.push({

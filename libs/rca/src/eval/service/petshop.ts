@@ -58,7 +58,8 @@ function readGraph(path: string): RcaTopology {
       if (to !== undefined && Number(cell) > 0 && to !== from) calls.push({ from, to });
     });
   }
-  return { services: names, machines: [], calls, runsOn: [] };
+  // X-Ray names a node inferred only from client calls (type "remote": ELBs, hosts) `<name>_remote`.
+  return { services: names, machines: [], calls, runsOn: [], external: names.filter((n) => n.endsWith('_remote')) };
 }
 
 export async function* petshopCases(folder: string): AsyncIterable<ServiceCase | { dataset: string; setting: string; case: string; error: string }> {
