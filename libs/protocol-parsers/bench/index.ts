@@ -9,6 +9,7 @@ import { PROTOCOL_MODULES } from '../src/registry.js';
 import { http1Figures } from './http1.js';
 import { http2Figures } from './http2.js';
 import { dnsFigures } from './dns.js';
+import { fuzzFigures } from './fuzz.js';
 import { kafkaFigures } from './kafka.js';
 import { mysqlFigures } from './mysql.js';
 import { pgsqlFigures } from './pgsql.js';
@@ -47,4 +48,5 @@ export async function* corpusAgreementFigures(): AsyncIterable<BenchFigure> {
 export async function* parsersBench(): AsyncIterable<BenchFigure> {
   for (const figures of PROTOCOL_FIGURES) yield* figures();
   yield* corpusAgreementFigures();
+  yield* fuzzFigures();
 }
