@@ -11,11 +11,18 @@ import type { TraceContext } from './trace/types.js';
 export interface Http1Transaction {
   protocol: 'http1';
   request: {
-    method: string;
+    /** Null (with `path`) when `fromResponse`: no request was read. */
+    method: string | null;
     /** The request-target as sent (path and query for origin-form). */
-    path: string;
+    path: string | null;
     host: string | null;
-    version: '1.0' | '1.1';
+    /** As the request line declared it; null when it declared none readable, or when `fromResponse`. */
+    version: '1.0' | '1.1' | null;
+    /**
+     * True when the record stands for a response alone: its request was not captured or could not be
+     * read (tshark counts such responses too). `startNs`/`endNs` are then the response's first byte.
+     */
+    fromResponse: boolean;
     startNs: bigint;
     endNs: bigint;
     bodyBytes: number;
@@ -23,6 +30,8 @@ export interface Http1Transaction {
     trace: TraceContext | null;
   };
   response: { status: number; version: '1.0' | '1.1'; startNs: bigint; endNs: bigint; bodyBytes: number } | null;
+  /** Interim (1xx other than 101) responses before the final one, in order: `100 Continue`, `103 Early Hints`. */
+  interim: readonly { status: number; startNs: bigint; endNs: bigint }[];
 }
 
 /** Grows as protocols are added: one member per protocol, discriminated by `protocol`. */

@@ -25,6 +25,11 @@ export interface ReplayFields {
   req: Record<string, unknown>;
   resp: Record<string, unknown> | null;
   trace: { trace_id: string; span_id: string } | null;
+  /**
+   * Interim answers to the same request (HTTP 1xx), each printed as a record of its own before this one
+   * with the same `req`: tshark counts every status line. `endNs` ends its latency.
+   */
+  interim?: readonly { resp: Record<string, unknown>; endNs: bigint }[];
 }
 
 /**

@@ -1,9 +1,8 @@
 import {
-  COLON, COMMA, CR, FIELD_CHAR, HTAB, LF, SP, TARGET_CHAR, TCHAR,
-  equalsLower, isDigit, latin1, trimOws,
+  COLON, COMMA, CR, FIELD_CHAR, HTAB, LF, SP, TCHAR, equalsLower, isDigit, latin1, trimOws,
 } from '../core/bytes.js';
 import { MAX_TRACE_HEADER_NAME_LENGTH, TRACE_HEADER_NAMES } from '../trace/index.js';
-import { HTTP1_METHODS, MAX_METHOD_LENGTH, isMethodChar } from './methods.js';
+import { type LineVerdict, badChar, lenientRequestLine, requestLine, statusLine } from './start-line.js';
 import type { Http1ErrorCode, Http1Limits, Http1MessageKind, Http1Version } from './types.js';
 
 /**
@@ -17,6 +16,7 @@ export class HeadAccumulator {
   method = '';
   target = '';
   version: Http1Version = '1.1';
+  declaredVersion: Http1Version | null = '1.1';
   status = 0;
   reason = '';
   host: string | null = null;
@@ -24,6 +24,12 @@ export class HeadAccumulator {
   transferEncoding = false;
   chunked = false;
   chunkedNotLast = false;
+  /** `chunked` appeared among the codings, last or not (the lenient request framing). */
+  sawChunked = false;
+  /** The field an obs-fold line continues, when it matters for framing (lenient mode). */
+  foldTarget: 'transfer-encoding' | 'connection' | null = null;
+  /** Rules broken and let pass in lenient mode, each once. */
+  tolerated: Http1ErrorCode[] = [];
   connectionClose = false;
   connectionKeepAlive = false;
   connectionUpgrade = false;
@@ -36,6 +42,10 @@ export class HeadAccumulator {
   reset(): void {
     Object.assign(this, new HeadAccumulator());
   }
+
+  tolerate(code: Http1ErrorCode): void {
+    if (!this.tolerated.includes(code)) this.tolerated.push(code);
+  }
 }
 
 export type HeadStep =
@@ -44,10 +54,6 @@ export type HeadStep =
   | { readonly status: 'invalid'; readonly code: Http1ErrorCode; readonly at: number };
 
 const NEED_MORE_STEP: HeadStep = { status: 'need-more' };
-/** A line validator's verdict: null when fine so far, else the rule broken. */
-type LineVerdict = Http1ErrorCode | null;
-/** Returned by scanners that ran out of bytes before deciding. */
-const INCOMPLETE = 'incomplete';
 
 /**
  * Validates the lines of a head (or of a trailer section when `kind` is null)
@@ -88,136 +94,58 @@ export function stepHead(input: Uint8Array, acc: HeadAccumulator, kind: Http1Mes
 function checkLine(
   b: Uint8Array, s: number, e: number, acc: HeadAccumulator, kind: Http1MessageKind | null, partial: boolean, limits: Http1Limits,
 ): LineVerdict {
-  if (acc.lines === 0 && kind === 'request') return requestLine(b, s, e, acc, partial);
-  if (acc.lines === 0 && kind === 'response') return statusLine(b, s, e, acc, partial);
+  const lenient = limits.lenient === true;
+  if (acc.lines === 0 && kind === 'request') return lenient ? lenientRequestLine(b, s, e, acc, partial) : requestLine(b, s, e, acc, partial);
+  if (acc.lines === 0 && kind === 'response') return statusLine(b, s, e, acc, partial, lenient);
   return headerLine(b, s, e, acc, partial, kind !== null, limits);
 }
 
-function badChar(c: number | undefined, code: Http1ErrorCode): Http1ErrorCode {
-  return c === CR ? 'bare-cr' : code;
-}
-
-function requestLine(b: Uint8Array, s: number, e: number, acc: HeadAccumulator, partial: boolean): LineVerdict {
-  let i = s;
-  while (i < e && isMethodChar(b[i])) i++;
-  if (i - s > MAX_METHOD_LENGTH) return 'invalid-method';
-  if (i === e) return partial ? null : 'invalid-method';
-  if (b[i] !== SP || i === s) return badChar(b[i], 'invalid-method');
-  const method = latin1(b, s, i);
-  if (!HTTP1_METHODS.has(method)) return 'invalid-method';
-  if (method === 'PRI') return 'http2-preface';
-  const targetStart = ++i;
-  while (i < e && TARGET_CHAR[b[i] ?? 0] === 1) i++;
-  if (i === e) {
-    if (partial) return null;
-    // `GET /` alone is an HTTP/0.9 request line.
-    return i === targetStart ? 'invalid-target' : 'unsupported-version';
-  }
-  if (b[i] !== SP || i === targetStart) return badChar(b[i], 'invalid-target');
-  const version = scanVersion(b, i + 1, e);
-  if (version === INCOMPLETE) return partial ? null : 'invalid-version';
-  if (typeof version !== 'number') return version;
-  if (version !== e) return badChar(b[version], 'invalid-version');
-  if (!partial) {
-    acc.method = method;
-    acc.target = latin1(b, targetStart, i);
-    acc.version = versionAt(b, i + 1);
-  }
-  return checkSupported(b, i + 1);
-}
-
-function statusLine(b: Uint8Array, s: number, e: number, acc: HeadAccumulator, partial: boolean): LineVerdict {
-  const afterVersion = scanVersion(b, s, e);
-  if (afterVersion === INCOMPLETE) return partial ? null : 'invalid-version';
-  if (typeof afterVersion !== 'number') return afterVersion;
-  const unsupported = checkSupported(b, s);
-  if (unsupported !== null) return unsupported;
-  let i = afterVersion;
-  if (i === e) return partial ? null : 'invalid-version';
-  if (b[i] !== SP) return badChar(b[i], 'invalid-version');
-  i++;
-  let status = 0;
-  for (let k = 0; k < 3; k++, i++) {
-    if (i === e) return partial ? null : 'invalid-status';
-    const c = b[i];
-    if (!isDigit(c)) return badChar(c, 'invalid-status');
-    status = status * 10 + (c - 0x30);
-  }
-  if (status < 100) return 'invalid-status';
-  let reasonStart = i;
-  if (i < e) {
-    if (b[i] !== SP) return badChar(b[i], 'invalid-status');
-    reasonStart = ++i;
-    for (; i < e; i++) if (FIELD_CHAR[b[i] ?? 0] !== 1) return badChar(b[i], 'invalid-status');
-  }
-  if (!partial) {
-    acc.version = versionAt(b, s);
-    acc.status = status;
-    acc.reason = latin1(b, reasonStart, e);
-  }
-  return null;
-}
-
-const HTTP_SLASH = [0x48, 0x54, 0x54, 0x50, 0x2f];
-
-/** Scans `HTTP/d.d` at `i`; returns the index after it, an error, or INCOMPLETE. */
-function scanVersion(b: Uint8Array, i: number, e: number): number | Http1ErrorCode | typeof INCOMPLETE {
-  for (let k = 0; k < HTTP_SLASH.length; k++) {
-    if (i + k >= e) return INCOMPLETE;
-    if (b[i + k] !== HTTP_SLASH[k]) {
-      const other = otherProtocol(b, i, e);
-      if (other === 'prefix') return INCOMPLETE;
-      return other === 'yes' ? 'unsupported-protocol' : badChar(b[i + k], 'invalid-version');
-    }
-  }
-  const v = i + HTTP_SLASH.length;
-  if (v + 3 > e) {
-    for (let k = v; k < e; k++) if (!(k === v + 1 ? b[k] === 0x2e : isDigit(b[k]))) return badChar(b[k], 'invalid-version');
-    return INCOMPLETE;
-  }
-  if (!isDigit(b[v]) || b[v + 1] !== 0x2e || !isDigit(b[v + 2])) return 'invalid-version';
-  return v + 3;
-}
-
-const OTHER_PROTOCOLS = ['RTSP/', 'ICE/'];
-
-/** RTSP and ICE share HTTP's start-line syntax; name them rather than call them garbage. */
-function otherProtocol(b: Uint8Array, i: number, e: number): 'yes' | 'prefix' | 'no' {
-  for (const name of OTHER_PROTOCOLS) {
-    let k = 0;
-    while (k < name.length && i + k < e && b[i + k] === name.charCodeAt(k)) k++;
-    if (k === name.length) return 'yes';
-    if (i + k === e) return 'prefix';
-  }
-  return 'no';
-}
-
-function checkSupported(b: Uint8Array, versionStart: number): LineVerdict {
-  const major = b[versionStart + 5];
-  const minor = b[versionStart + 7];
-  return major === 0x31 && (minor === 0x30 || minor === 0x31) ? null : 'unsupported-version';
-}
-
-function versionAt(b: Uint8Array, versionStart: number): Http1Version {
-  return b[versionStart + 7] === 0x30 ? '1.0' : '1.1';
-}
 
 function headerLine(
   b: Uint8Array, s: number, e: number, acc: HeadAccumulator, partial: boolean, interpret: boolean, limits: Http1Limits,
 ): LineVerdict {
+  const lenient = limits.lenient === true;
   const first = b[s];
-  if (first === SP || first === HTAB) return 'obs-fold';
+  if (first === SP || first === HTAB) {
+    if (!lenient) return 'obs-fold';
+    if (!partial) foldLine(b, s, e, acc, interpret);
+    return null;
+  }
   let i = s;
   while (i < e && TCHAR[b[i] ?? 0] === 1) i++;
-  if (i === e) return partial ? null : 'invalid-header-name';
-  if (b[i] !== COLON || i === s) return badChar(b[i], 'invalid-header-name');
+  if (i === e) return partial ? null : lenient ? skipLine(acc, 'invalid-header-name') : 'invalid-header-name';
+  if (b[i] !== COLON || i === s) {
+    if (!lenient) return badChar(b[i], 'invalid-header-name');
+    return partial ? null : skipLine(acc, badChar(b[i], 'invalid-header-name'));
+  }
   const nameEnd = i;
-  for (i++; i < e; i++) if (FIELD_CHAR[b[i] ?? 0] !== 1) return badChar(b[i], 'invalid-header-value');
+  for (i++; i < e; i++) {
+    if (FIELD_CHAR[b[i] ?? 0] === 1) continue;
+    if (!lenient) return badChar(b[i], 'invalid-header-value');
+    if (!partial) acc.tolerate(badChar(b[i], 'invalid-header-value'));
+  }
   if (partial) return null;
   if (++acc.headerCount > limits.maxHeaderCount) return 'too-many-headers';
   if (!interpret) return null;
   const [vs, ve] = trimOws(b, nameEnd + 1, e);
-  return interpretField(b, s, nameEnd, vs, ve, acc);
+  acc.foldTarget = null;
+  return interpretField(b, s, nameEnd, vs, ve, acc, lenient);
+}
+
+/** Lenient: a line that is not a field is passed over (tshark and most servers do the same). */
+function skipLine(acc: HeadAccumulator, code: Http1ErrorCode): null {
+  acc.tolerate(code);
+  acc.foldTarget = null;
+  return null;
+}
+
+/** Lenient: obs-fold continues the previous field's value (RFC 9112 §5.2); only framing fields need it. */
+function foldLine(b: Uint8Array, s: number, e: number, acc: HeadAccumulator, interpret: boolean): void {
+  acc.tolerate('obs-fold');
+  if (!interpret || acc.foldTarget === null) return;
+  const [vs, ve] = trimOws(b, s, e);
+  if (acc.foldTarget === 'transfer-encoding') addCodings(b, vs, ve, acc);
+  else connectionTokens(b, vs, ve, acc);
 }
 
 /** Header-name lengths that can be a trace header, so other names cost one table lookup. */
@@ -239,7 +167,7 @@ function collectTrace(b: Uint8Array, ns: number, ne: number, vs: number, ve: num
   }
 }
 
-function interpretField(b: Uint8Array, ns: number, ne: number, vs: number, ve: number, acc: HeadAccumulator): LineVerdict {
+function interpretField(b: Uint8Array, ns: number, ne: number, vs: number, ve: number, acc: HeadAccumulator, lenient: boolean): LineVerdict {
   if (ne - ns <= MAX_TRACE_HEADER_NAME_LENGTH && TRACE_NAME_LENGTH[ne - ns] === 1) collectTrace(b, ns, ne, vs, ve, acc);
   switch (ne - ns) {
     case 4:
@@ -253,12 +181,23 @@ function interpretField(b: Uint8Array, ns: number, ne: number, vs: number, ve: n
       return null;
     case 10:
     case 16:
-      if (equalsLower(b, ns, ne, 'connection') || equalsLower(b, ns, ne, 'proxy-connection')) connectionTokens(b, vs, ve, acc);
+      if (equalsLower(b, ns, ne, 'connection') || equalsLower(b, ns, ne, 'proxy-connection')) {
+        connectionTokens(b, vs, ve, acc);
+        acc.foldTarget = 'connection';
+      }
       return null;
     case 14:
-      return equalsLower(b, ns, ne, 'content-length') ? contentLength(b, vs, ve, acc) : null;
+      if (!equalsLower(b, ns, ne, 'content-length')) return null;
+      return lenient ? lenientContentLength(b, vs, ve, acc) : contentLength(b, vs, ve, acc);
     case 17:
-      return equalsLower(b, ns, ne, 'transfer-encoding') ? transferCodings(b, vs, ve, acc) : null;
+      if (!equalsLower(b, ns, ne, 'transfer-encoding')) return null;
+      acc.foldTarget = 'transfer-encoding';
+      if (acc.contentLength !== null) {
+        if (!lenient) return 'content-length-with-transfer-encoding';
+        acc.tolerate('content-length-with-transfer-encoding');
+      }
+      addCodings(b, vs, ve, acc);
+      return null;
     default:
       return null;
   }
@@ -267,16 +206,39 @@ function interpretField(b: Uint8Array, ns: number, ne: number, vs: number, ve: n
 function contentLength(b: Uint8Array, vs: number, ve: number, acc: HeadAccumulator): LineVerdict {
   if (acc.contentLength !== null) return 'duplicate-content-length';
   if (acc.transferEncoding) return 'content-length-with-transfer-encoding';
-  if (vs === ve) return 'invalid-content-length';
+  const n = parseLength(b, vs, ve);
+  if (n === null) return 'invalid-content-length';
+  acc.contentLength = n;
+  return null;
+}
+
+/**
+ * RFC 9110 §8.6 lets a recipient take identical duplicates as one; differing ones take the last value,
+ * as tshark does; an unreadable value is ignored. Transfer-Encoding, if present, overrides it (parse.ts).
+ */
+function lenientContentLength(b: Uint8Array, vs: number, ve: number, acc: HeadAccumulator): null {
+  const n = parseLength(b, vs, ve);
+  if (n === null) {
+    acc.tolerate('invalid-content-length');
+    return null;
+  }
+  if (acc.transferEncoding) acc.tolerate('content-length-with-transfer-encoding');
+  if (acc.contentLength !== null) acc.tolerate('duplicate-content-length');
+  acc.contentLength = n;
+  return null;
+}
+
+/** Decimal digits up to 2^53 − 1, else null. */
+function parseLength(b: Uint8Array, vs: number, ve: number): number | null {
+  if (vs === ve) return null;
   let n = 0;
   for (let i = vs; i < ve; i++) {
     const c = b[i];
-    if (!isDigit(c)) return 'invalid-content-length';
+    if (!isDigit(c)) return null;
     n = n * 10 + (c - 0x30);
-    if (n > Number.MAX_SAFE_INTEGER) return 'invalid-content-length';
+    if (n > Number.MAX_SAFE_INTEGER) return null;
   }
-  acc.contentLength = n;
-  return null;
+  return n;
 }
 
 /** Calls `each(start, end)` for every non-empty element of a comma-separated list. */
@@ -291,15 +253,14 @@ function forEachToken(b: Uint8Array, vs: number, ve: number, each: (s: number, e
   }
 }
 
-function transferCodings(b: Uint8Array, vs: number, ve: number, acc: HeadAccumulator): LineVerdict {
-  if (acc.contentLength !== null) return 'content-length-with-transfer-encoding';
+function addCodings(b: Uint8Array, vs: number, ve: number, acc: HeadAccumulator): void {
   acc.transferEncoding = true;
   forEachToken(b, vs, ve, (s, e) => {
     // RFC 9112 §6.1: chunked must be the final coding; anything after it breaks framing.
     if (acc.chunked) acc.chunkedNotLast = true;
     acc.chunked = equalsLower(b, s, e, 'chunked');
+    if (acc.chunked) acc.sawChunked = true;
   });
-  return null;
 }
 
 function connectionTokens(b: Uint8Array, vs: number, ve: number, acc: HeadAccumulator): void {

@@ -25,3 +25,18 @@ export const METHOD_FIRST_BYTE: Uint8Array = (() => {
 export function isMethodChar(c: number | undefined): boolean {
   return c !== undefined && ((c >= 0x41 && c <= 0x5a) || c === 0x2d);
 }
+
+/**
+ * Methods the lenient (observer) reader also accepts: registered methods llhttp leaves out (RFC 3253
+ * DeltaV, RFC 5789's siblings) and vendor methods tshark knows, such as Cisco's `CCM_POST`.
+ */
+export const OBSERVED_METHODS: ReadonlySet<string> = new Set([
+  'LABEL', 'UPDATE', 'CHECKIN', 'UNCHECKOUT', 'MKWORKSPACE', 'VERSION-CONTROL', 'BASELINE-CONTROL', 'ORDERPATCH',
+  'MKREDIRECTREF', 'UPDATEREDIRECTREF', 'POLL', 'CCM_POST',
+]);
+
+export const MAX_OBSERVED_METHOD_LENGTH = 17;
+
+export function isObservedMethodChar(c: number | undefined): boolean {
+  return isMethodChar(c) || c === 0x5f;
+}

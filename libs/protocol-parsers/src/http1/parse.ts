@@ -55,7 +55,7 @@ export class Http1Decoder {
       case 'upgrade-pending':
         return NEED_MORE;
       case 'closed':
-        return this.afterClose(input);
+        return this.afterClose(input, requestMethod);
     }
   }
 
@@ -136,17 +136,22 @@ export class Http1Decoder {
 
   private requestHead(headBytes: number): Http1Head | 'invalid-transfer-encoding' {
     const a = this.acc;
-    // RFC 9112 §6.3: a request whose final coding is not chunked cannot be framed.
-    if (a.transferEncoding && (!a.chunked || a.chunkedNotLast)) return 'invalid-transfer-encoding';
+    // RFC 9112 §6.3: a request whose final coding is not chunked cannot be framed. The observer guesses:
+    // chunked if it was named at all (what tshark does), else no body.
+    const chunked = a.chunked && !a.chunkedNotLast;
+    if (a.transferEncoding && !chunked) {
+      if (this.limits.lenient !== true) return 'invalid-transfer-encoding';
+      a.tolerate('invalid-transfer-encoding');
+    }
     const connect = a.method === 'CONNECT';
     let framing: BodyFraming = { type: 'none' };
     // CONNECT's head ends the message: what follows belongs to the tunnel.
     if (connect) framing = { type: 'none' };
-    else if (a.chunked) framing = { type: 'chunked' };
+    else if (a.transferEncoding) framing = chunked || a.sawChunked ? { type: 'chunked' } : { type: 'none' };
     else if (a.contentLength !== null && a.contentLength > 0) framing = { type: 'content-length', length: a.contentLength };
     const upgrade = connect || (a.upgrade !== null && a.connectionUpgrade);
     return {
-      kind: 'request', method: a.method, target: a.target, host: a.host, expectContinue: a.expectContinue,
+      kind: 'request', method: a.method, target: a.target, declaredVersion: a.declaredVersion, host: a.host, expectContinue: a.expectContinue,
       trace: a.trace.length === 0 ? null : extractTraceContext(a.trace),
       ...this.common(headBytes, framing, upgrade ? 'upgrade-pending' : this.keepAliveOrClose()),
     };
@@ -185,7 +190,7 @@ export class Http1Decoder {
     return {
       version: a.version, contentLength: a.contentLength, chunked: a.chunked,
       connectionClose: a.connectionClose, connectionKeepAlive: a.connectionKeepAlive, connectionUpgrade: a.connectionUpgrade,
-      upgrade: a.upgrade, headerCount: a.headerCount, headBytes, framing, after,
+      upgrade: a.upgrade, headerCount: a.headerCount, headBytes, framing, after, tolerated: [...a.tolerated],
     };
   }
 
@@ -253,11 +258,17 @@ export class Http1Decoder {
     return frameResult(END_FRAME, consumed);
   }
 
-  private afterClose(input: Uint8Array): Http1ParseResult {
+  private afterClose(input: Uint8Array, requestMethod: string | null): Http1ParseResult {
     let i = 0;
     while (i < input.length && (input[i] === CR || input[i] === LF)) i++;
-    if (i < input.length) return invalidResult('data-after-close', i + 1);
-    return i > 0 ? ignoredResult(i) : NEED_MORE;
+    if (i === input.length) return i > 0 ? ignoredResult(i) : NEED_MORE;
+    if (this.limits.lenient !== true) return invalidResult('data-after-close', i + 1);
+    if (i > 0) return ignoredResult(i);
+    // A peer that said it would close sent another message anyway (an HTTP/1.0 client reusing the
+    // connection): the observer reads it, as the server evidently did.
+    this.phase = 'head';
+    this.acc.tolerate('data-after-close');
+    return this.parseHead(input, requestMethod);
   }
 }
 

@@ -19,11 +19,21 @@ function run(pushes: Push[], flush = false): { txs: Http1Transaction[]; s: Conne
 }
 
 const req = (method: string, path: string, startNs: bigint, endNs = startNs, bodyBytes = 0, host: string | null = 'a') =>
-  ({ method, path, host, version: '1.1' as const, startNs, endNs, bodyBytes, trace: null });
+  ({ method, path, host, version: '1.1' as const, fromResponse: false, startNs, endNs, bodyBytes, trace: null });
 const resp = (status: number, startNs: bigint, endNs = startNs, bodyBytes = 0) =>
   ({ status, version: '1.1' as const, startNs, endNs, bodyBytes });
 const tx = (request: ReturnType<typeof req>, response: ReturnType<typeof resp> | null): Http1Transaction =>
-  ({ protocol: 'http1', request, response });
+  ({ protocol: 'http1', request, response, interim: [] });
+
+const orphan = (response: ReturnType<typeof resp>): Http1Transaction => ({
+  protocol: 'http1',
+  request: {
+    method: null, path: null, host: null, version: null, fromResponse: true, startNs: response.startNs, endNs: response.startNs, bodyBytes: 0,
+    trace: null,
+  },
+  response,
+  interim: [],
+});
 
 const GET = (path: string) => `GET ${path} HTTP/1.1\r\nHost: a\r\n\r\n`;
 const OK = (body: string) => `HTTP/1.1 200 OK\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
@@ -76,14 +86,14 @@ describe('Http1 stitcher', () => {
     expect(s.stats.invalid).toEqual({});
   });
 
-  it('does not complete a transaction on 100 Continue', () => {
+  it('does not complete a transaction on 100 Continue, but keeps its status as an interim response', () => {
     const { txs } = run([
       ['request', 'PUT /f HTTP/1.1\r\nHost: a\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n', 1n],
       ['response', 'HTTP/1.1 100 Continue\r\n\r\n', 2n],
       ['request', 'data', 3n],
       ['response', OK('done'), 4n],
     ]);
-    expect(txs).toEqual([tx(req('PUT', '/f', 1n, 3n, 4), resp(200, 4n, 4n, 4))]);
+    expect(txs).toEqual([{ ...tx(req('PUT', '/f', 1n, 3n, 4), resp(200, 4n, 4n, 4)), interim: [{ status: 100, startNs: 2n, endNs: 2n }] }]);
   });
 
   it('stops at a 101 upgrade and ignores the tunnelled bytes', () => {
@@ -141,7 +151,8 @@ describe('Http1 stitcher', () => {
       ['request', GET('/found'), 4n],
       ['response', OK('22'), 5n],
     ]);
-    expect(txs).toEqual([tx(req('GET', '/found', 4n), resp(200, 5n, 5n, 2))]);
+    // The response to the lost request is handed out alone (tshark counts it too).
+    expect(txs).toEqual([orphan(resp(200, 2n, 2n, 1)), tx(req('GET', '/found', 4n), resp(200, 5n, 5n, 2))]);
     expect(s.stats.desyncs).toBe(1);
     expect(s.stats.invalid).toEqual({ 'gap-in-framing': 1 });
     expect(s.stats.orphanResponses).toBe(1);

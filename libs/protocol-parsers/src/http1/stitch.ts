@@ -10,8 +10,13 @@ import { Http1Decoder } from './parse.js';
 import { DEFAULT_HTTP1_LIMITS, type Http1Frame, type Http1Limits, type Http1Version } from './types.js';
 
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024;
-/** The stitcher watches real peers: it reads heads with bare-LF line ends as tshark and servers do. */
-const OBSERVER_LIMITS: Http1Limits = { ...DEFAULT_HTTP1_LIMITS, acceptBareLf: true };
+/**
+ * The stitcher watches real peers: it reads what servers answered and tshark reads (bare-LF line ends,
+ * lenient request lines, heads and framing), counting each broken rule in `stats.invalid`.
+ */
+const OBSERVER_LIMITS: Http1Limits = { ...DEFAULT_HTTP1_LIMITS, acceptBareLf: true, lenient: true };
+/** Interim responses kept per request; a server sending more is abusing 1xx. */
+const MAX_INTERIM = 8;
 /** Requests waiting for a response; beyond this the oldest is handed out unanswered. */
 const MAX_PENDING_REQUESTS = 256;
 /** Completed transactions waiting for `take()`; beyond this the oldest is dropped. */
@@ -21,12 +26,15 @@ interface PendingRequest {
   method: string;
   path: string;
   host: string | null;
-  version: Http1Version;
   startNs: bigint;
   endNs: bigint;
   bodyBytes: number;
   trace: TraceContext | null;
+  version: Http1Version | null;
+  interim: InterimResponse[];
 }
+
+type InterimResponse = Http1Transaction['interim'][number];
 
 interface ResponseProgress {
   status: number;
@@ -34,7 +42,7 @@ interface ResponseProgress {
   startNs: bigint;
   endNs: bigint;
   bodyBytes: number;
-  /** 1xx other than 101: does not complete the transaction. */
+  /** 1xx other than 101: does not complete the transaction; `target` is then the request it is attributed to. */
   interim: boolean;
   /** `Upgrade` header of the response (a 101 names the protocol switched to). */
   upgrade: string | null;
@@ -135,6 +143,9 @@ export class Http1Stitcher implements ConnectionStitcher {
         const outcome = side.decoder.finish(side.buffer.view());
         if (outcome === 'message-end') this.onFrame(side, { type: 'end' }, 0);
         else if (outcome === 'truncated') this.count('truncated-at-close');
+        // A response cut short still answered its request: its status was read.
+        const cut = this.currentResponse;
+        if (side === this.res && outcome === 'truncated' && cut !== null && !cut.interim) this.answer(cut);
       }
     }
     while (this.queue.length > 0) this.emitUnanswered();
@@ -154,11 +165,11 @@ export class Http1Stitcher implements ConnectionStitcher {
    * of a head that has no line ending yet; the decoder rejects them later if not.
    */
   private startsHead(side: Side, data: Uint8Array): boolean {
-    if (data.indexOf(0x0a) >= 0) return false;
     side.decoder.reset();
     const verdict = side.decoder.parse(data).kind;
     side.decoder.reset();
-    return verdict === 'need-more';
+    // A whole head the lenient reader accepts (`GET /`, `OPTIONS`) also starts the stream.
+    return verdict === 'need-more' || verdict === 'frame';
   }
 
   private drain(side: Side): void {
@@ -212,6 +223,7 @@ export class Http1Stitcher implements ConnectionStitcher {
   private onFrame(side: Side, frame: Http1Frame, consumed: number): void {
     const first = side.buffer.tsAt(0, side.nowNs);
     const last = consumed > 0 ? side.buffer.tsAt(consumed - 1, side.nowNs) : null;
+    if (frame.type === 'head') for (const code of frame.head.tolerated) this.count(code);
     if (side === this.req) this.onRequestFrame(frame, first, last);
     else this.onResponseFrame(frame, first, last);
   }
@@ -221,8 +233,8 @@ export class Http1Stitcher implements ConnectionStitcher {
       const h = frame.head;
       if (h.kind !== 'request') return;
       const req: PendingRequest = {
-        method: h.method, path: h.target, host: h.host, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0,
-        trace: h.trace,
+        method: h.method, path: h.target, host: h.host, version: h.declaredVersion, startNs: first, endNs: last ?? first, bodyBytes: 0,
+        trace: h.trace, interim: [],
       };
       this.queue.push(req);
       if (this.queue.length > MAX_PENDING_REQUESTS) this.emitUnanswered();
@@ -241,7 +253,7 @@ export class Http1Stitcher implements ConnectionStitcher {
       const h = frame.head;
       if (h.kind !== 'response') return;
       const interim = h.status < 200 && h.status !== 101;
-      const target = interim ? null : this.claimTarget(first);
+      const target = interim ? this.pickTarget(first).target : this.claimTarget(first);
       this.currentResponse = {
         status: h.status, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0, interim, upgrade: h.upgrade, target,
       };
@@ -256,12 +268,13 @@ export class Http1Stitcher implements ConnectionStitcher {
 
   private completeResponse(resp: ResponseProgress): void {
     this.currentResponse = null;
-    if (resp.interim) return;
-    const target = resp.target;
-    if (target !== null && this.queue[0] === target) {
-      this.queue.shift();
-      this.emit(target, { status: resp.status, version: resp.version, startNs: resp.startNs, endNs: resp.endNs, bodyBytes: resp.bodyBytes });
+    if (resp.interim) {
+      const target = resp.target;
+      if (target === null) this.counters.orphanResponses++;
+      else if (target.interim.length < MAX_INTERIM) target.interim.push({ status: resp.status, startNs: resp.startNs, endNs: resp.endNs });
+      return;
     }
+    this.answer(resp);
     if (this.res.decoder.phase === 'upgraded') {
       this.counters.upgraded++;
       this.upgraded = true;
@@ -325,11 +338,7 @@ export class Http1Stitcher implements ConnectionStitcher {
       const broken = this.currentResponse;
       this.currentResponse = null;
       // Its head was read: the status answers the request even though the body's framing broke.
-      if (broken !== null && !broken.interim && broken.target !== null && this.queue[0] === broken.target) {
-        this.queue.shift();
-        const { status, version, startNs, endNs, bodyBytes } = broken;
-        this.emit(broken.target, { status, version, startNs, endNs, bodyBytes });
-      }
+      if (broken !== null && !broken.interim) this.answer(broken);
       this.responseLostSync = true;
     }
   }
@@ -346,16 +355,40 @@ export class Http1Stitcher implements ConnectionStitcher {
     this.emit(req, null);
   }
 
+  /** Hands out a final response: with the request it answers, or alone when it has none (an orphan). */
+  private answer(resp: ResponseProgress): void {
+    const { status, version, startNs, endNs, bodyBytes, target } = resp;
+    const response = { status, version, startNs, endNs, bodyBytes };
+    if (target === null) {
+      this.deliver({
+        protocol: 'http1',
+        request: {
+          method: null, path: null, host: null, version: null, fromResponse: true, startNs, endNs: startNs, bodyBytes: 0, trace: null,
+        },
+        response,
+        interim: [],
+      });
+    } else if (this.queue[0] === target) {
+      this.queue.shift();
+      this.emit(target, response);
+    }
+  }
+
   private emit(req: PendingRequest, response: Http1Transaction['response']): void {
-    this.counters.transactions++;
-    this.done.push({
+    this.deliver({
       protocol: 'http1',
       request: {
-        method: req.method, path: req.path, host: req.host, version: req.version, startNs: req.startNs, endNs: req.endNs,
-        bodyBytes: req.bodyBytes, trace: req.trace,
+        method: req.method, path: req.path, host: req.host, version: req.version, fromResponse: false, startNs: req.startNs,
+        endNs: req.endNs, bodyBytes: req.bodyBytes, trace: req.trace,
       },
       response,
+      interim: req.interim,
     });
+  }
+
+  private deliver(tx: Http1Transaction): void {
+    this.counters.transactions++;
+    this.done.push(tx);
     if (this.done.length > MAX_COMPLETED) {
       this.done.shift();
       this.counters.droppedTransactions++;

@@ -59,6 +59,11 @@ interface HeadCommon {
   readonly headBytes: number;
   readonly framing: BodyFraming;
   readonly after: ConnectionAfter;
+  /**
+   * Rules this head broke that the lenient (observer) decoder let pass, each once, in the order met;
+   * always empty in strict mode. Framing was then chosen as RFC 9112 tells a recipient (see `lenient`).
+   */
+  readonly tolerated: readonly Http1ErrorCode[];
 }
 
 export interface RequestHead extends HeadCommon {
@@ -66,6 +71,12 @@ export interface RequestHead extends HeadCommon {
   readonly method: string;
   /** The request-target exactly as sent (origin-form path and query, absolute-form, authority-form or `*`). */
   readonly target: string;
+  /**
+   * The version the request line declared; null when the lenient decoder read a line without a valid
+   * one (`GET /`, `GET / HTTP/1.`, spaces in the target). `version` is then '1.0', the framing that
+   * assumes least (no implicit keep-alive).
+   */
+  readonly declaredVersion: Http1Version | null;
   readonly host: string | null;
   readonly expectContinue: boolean;
   /** Trace context from traceparent/b3/uber-trace-id/sw8 headers, or null. */
@@ -103,6 +114,16 @@ export interface Http1Limits {
    * llhttp-compatible decoder; on in the stitcher, which observes real peers (and tshark reads such heads).
    */
   readonly acceptBareLf?: boolean;
+  /**
+   * Observer mode: read what real peers send and the server answered, recording each broken rule in
+   * `tolerated` instead of failing. Request lines: a known method followed by a target up to the next
+   * space, the version optional (tshark's reading). Heads: a bare CR counts as SP (RFC 9112 §2.2), obs-fold
+   * continues the previous field (§5.2), a line that is not a field is skipped. Framing (§6.3, RFC 9110
+   * §8.6): Transfer-Encoding overrides Content-Length, identical duplicate lengths are one, differing ones
+   * take the last (as tshark), an unreadable length is ignored, a request coded chunked anywhere is chunked.
+   * Bytes after a message that closed the connection start a new message. Off for the strict decoder.
+   */
+  readonly lenient?: boolean;
 }
 
 export const DEFAULT_HTTP1_LIMITS: Http1Limits = Object.freeze({

@@ -86,6 +86,15 @@ function replayOne(conv: Conversation, opts: ReplayOptions, out: { startNs: bigi
       const startNs = t.request.startNs;
       const endNs = t.response?.endNs ?? null;
       const fields = module.toReplay(tx);
+      for (const interim of fields.interim ?? []) {
+        out.push({
+          startNs,
+          record: {
+            proto: fields.proto, client, server, ts: epochSeconds(startNs), latency_ms: Number(interim.endNs - startNs) / 1e6,
+            req: fields.req, resp: interim.resp, trace: fields.trace,
+          },
+        });
+      }
       out.push({
         startNs,
         record: {

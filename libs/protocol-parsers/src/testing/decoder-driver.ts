@@ -1,5 +1,7 @@
 import { Http1Decoder, type Http1Phase } from '../http1/parse.js';
-import type { Http1ErrorCode, Http1FinishResult, Http1Frame, Http1MessageKind } from '../http1/types.js';
+import {
+  DEFAULT_HTTP1_LIMITS, type Http1ErrorCode, type Http1FinishResult, type Http1Frame, type Http1Limits, type Http1MessageKind,
+} from '../http1/types.js';
 import { concatBytes } from './bytes.js';
 
 /** What a decoder made of a byte stream, in a form tests compare for equality. */
@@ -10,6 +12,8 @@ export interface DecodedMessage {
   version: string;
   bodyBytes: number;
   complete: boolean;
+  /** Rules the lenient decoder let pass (only with lenient `limits`). */
+  tolerated?: Http1ErrorCode[];
 }
 
 export interface DecodeSummary {
@@ -25,6 +29,8 @@ export interface DecodeOptions {
   requestMethod?: string;
   /** Signal the end of the stream after the last piece. */
   finish?: boolean;
+  /** Decoder limits and mode; the strict defaults when absent. */
+  limits?: Http1Limits;
 }
 
 /**
@@ -32,7 +38,7 @@ export interface DecodeOptions {
  * are kept and presented again with the next piece.
  */
 export function decodePieces(kind: Http1MessageKind, pieces: Uint8Array[], opts: DecodeOptions = {}): DecodeSummary {
-  const decoder = new Http1Decoder(kind);
+  const decoder = new Http1Decoder(kind, opts.limits ?? DEFAULT_HTTP1_LIMITS);
   const messages: DecodedMessage[] = [];
   let pending: Uint8Array = new Uint8Array(0);
   let invalid: Http1ErrorCode | null = null;
@@ -69,6 +75,7 @@ function record(messages: DecodedMessage[], frame: Http1Frame): void {
       version: h.version,
       bodyBytes: 0,
       complete: false,
+      ...(h.tolerated.length > 0 ? { tolerated: [...h.tolerated] } : {}),
     });
     return;
   }
