@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FullConfig } from '@playwright/test';
+import { bootstrapAdmin, E2E_PASSWORD, signInThroughPage } from './src/auth.js';
 import { CHROMIUM_PATH } from './src/browser.js';
 import { createThrowawayDatabase, type ThrowawayDatabase } from './src/database.js';
 import { e2eEnv, exportToWorkers } from './src/env.js';
@@ -51,9 +52,12 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
       databaseEnv.DATABASE_URL = '';
       databaseEnv.KINSIGHT_DATA_DIR = join(workDir, 'db');
     }
+    const apiEnv = { ...process.env, ...databaseEnv, PORT: String(apiPort), HOST: '127.0.0.1', KINSIGHT_AGENT_TOKEN: agentToken, LOG_LEVEL: 'warn' };
+    // The first admin comes from the real one-time bootstrap, before the API holds the database.
+    await bootstrapAdmin(join(BIN, 'tsx'), REPO_ROOT, apiEnv);
     const api = start('api', join(BIN, 'tsx'), ['apps/api/src/main.ts'], {
       cwd: REPO_ROOT,
-      env: { ...process.env, ...databaseEnv, PORT: String(apiPort), HOST: '127.0.0.1', KINSIGHT_AGENT_TOKEN: agentToken, LOG_LEVEL: 'warn' },
+      env: apiEnv,
       logFile: join(workDir, 'api.log'),
     });
     started.push(api);
@@ -82,6 +86,10 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     ]);
 
     await seedThroughApi(apiUrl, agentToken);
+    const storageState = join(workDir, 'signed-in.json');
+    await signInThroughPage(main.url, storageState);
+    exportToWorkers('KINSIGHT_E2E_STORAGE_STATE', storageState);
+    exportToWorkers('KINSIGHT_E2E_PASSWORD', E2E_PASSWORD);
     exportToWorkers('KINSIGHT_E2E_WEB_URL', main.url);
     exportToWorkers('KINSIGHT_E2E_DETACHED_WEB_URL', detached.url);
   } catch (error) {

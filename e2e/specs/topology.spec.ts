@@ -4,15 +4,18 @@
  *   gateway → product:   50 × 2xx + 5 × 5xx (errors), 12 ms mean latency  → 660 requests, 60 errors, critical
  *   product → inventory: 30 × 2xx, 4 ms mean latency                      → 360 requests, healthy
  * The page is opened on the 15-minute range, so every seeded bucket is inside the window.
+ * The browser carries the e2e admin's session (signed in on the sign-in page by global-setup).
  */
 import { expect, test, type Page } from '@playwright/test';
-import { webUrl } from '../src/env.js';
+import { signedInState, webUrl } from '../src/env.js';
 import { GATEWAY_TO_PRODUCT, PRODUCT_TO_INVENTORY, SEED_BUCKETS } from '../src/seed.js';
 
 interface TopologySnapshot {
   nodes: Array<{ id: string; label: string; health: string; position: { x: number; y: number } }>;
   edges: Array<{ id: string; source: string; target: string; health: string; label: string; midpoint: { x: number; y: number } }>;
 }
+
+test.use({ storageState: signedInState() });
 
 const GATEWAY_EDGE = 'service:gateway->service:product#http1';
 const INVENTORY_EDGE = 'service:product->service:inventory#http1';

@@ -9,9 +9,13 @@ const schema = z.object({
   KINSIGHT_E2E_WEB_URL: z.url().optional(),
   /** Written by global-setup: a dashboard whose KINSIGHT_API_URL points at a closed port. */
   KINSIGHT_E2E_DETACHED_WEB_URL: z.url().optional(),
+  /** Written by global-setup: Playwright storage state holding the e2e admin's session cookie. */
+  KINSIGHT_E2E_STORAGE_STATE: z.string().min(1).optional(),
+  /** Written by global-setup: the e2e admin's password for this run. */
+  KINSIGHT_E2E_PASSWORD: z.string().min(12).optional(),
 });
 
-type WorkerVariable = 'KINSIGHT_E2E_WEB_URL' | 'KINSIGHT_E2E_DETACHED_WEB_URL';
+type WorkerVariable = 'KINSIGHT_E2E_WEB_URL' | 'KINSIGHT_E2E_DETACHED_WEB_URL' | 'KINSIGHT_E2E_STORAGE_STATE' | 'KINSIGHT_E2E_PASSWORD';
 
 export type E2eEnv = z.infer<typeof schema>;
 
@@ -32,6 +36,9 @@ export const webUrl = (): string => required('KINSIGHT_E2E_WEB_URL');
 
 /** Base URL of a dashboard whose API is unreachable. */
 export const detachedWebUrl = (): string => required('KINSIGHT_E2E_DETACHED_WEB_URL');
+
+/** Storage state signed in as the e2e admin (through the sign-in page, in global-setup). */
+export const signedInState = (): string => required('KINSIGHT_E2E_STORAGE_STATE');
 
 /** Hand a value from global-setup to the workers it spawns. */
 export function exportToWorkers(name: WorkerVariable, value: string): void {

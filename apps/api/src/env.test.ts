@@ -9,6 +9,14 @@ describe('parseEnv', () => {
       PORT: 4000,
       HOST: '127.0.0.1',
       KINSIGHT_AGENT_TOKEN: undefined,
+      KINSIGHT_DEMO_SIGNIN: undefined,
+      KINSIGHT_BOOTSTRAP_ADMIN: undefined,
+      KINSIGHT_BOOTSTRAP_PASSWORD: undefined,
+      KINSIGHT_SECURE_COOKIES: false,
+      KINSIGHT_INGEST_MAX_IN_FLIGHT: 4,
+      KINSIGHT_RETENTION_RAW_DAYS: 7,
+      KINSIGHT_RETENTION_1M_DAYS: 30,
+      KINSIGHT_RETENTION_1H_DAYS: 400,
       LOG_LEVEL: 'info',
     });
   });
@@ -23,7 +31,7 @@ describe('parseEnv', () => {
         KINSIGHT_AGENT_TOKEN: 's3cret',
         LOG_LEVEL: 'debug',
       }),
-    ).toEqual({
+    ).toMatchObject({
       DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/postgres',
       KINSIGHT_DATA_DIR: '/var/lib/kinsight',
       PORT: 8080,

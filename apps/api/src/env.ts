@@ -12,12 +12,30 @@ export const envSchema = z.object({
   HOST: optional(z.string()).transform((host) => host ?? '127.0.0.1'),
   /** when set, its sha256 is registered at startup as the agent token named `default` */
   KINSIGHT_AGENT_TOKEN: optional(z.string().min(1)),
+  /**
+   * Local demo only: requests without a session act as this admin, and the API says so at startup.
+   * Honoured only on a loopback HOST, so a reachable API can never run without sign-in.
+   */
+  KINSIGHT_DEMO_SIGNIN: optional(z.string().regex(/^[a-z0-9._-]{1,64}$/, { error: 'must be a username (a-z 0-9 . _ -)' })),
+  /** first admin, created at startup only while there are no users (the CLI `bootstrap-admin` is the other way) */
+  KINSIGHT_BOOTSTRAP_ADMIN: optional(z.string().regex(/^[a-z0-9._-]{1,64}$/, { error: 'must be a username (a-z 0-9 . _ -)' })),
+  KINSIGHT_BOOTSTRAP_PASSWORD: optional(z.string().min(12, { error: 'must be at least 12 characters' })),
+  /** mark the session cookie Secure: set it when the dashboard is served over https */
+  KINSIGHT_SECURE_COOKIES: optional(z.enum(['0', '1'])).transform((v) => v === '1'),
+  /** batches written at once before ingest answers 429 with Retry-After */
+  KINSIGHT_INGEST_MAX_IN_FLIGHT: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 4),
+  /** days kept per resolution; older daily partitions are dropped */
+  KINSIGHT_RETENTION_RAW_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 7),
+  KINSIGHT_RETENTION_1M_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 30),
+  KINSIGHT_RETENTION_1H_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 400),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).transform(
     (level) => level ?? 'info',
   ),
 });
 
 export type ApiEnv = z.infer<typeof envSchema>;
+
+export const isLoopbackHost = (host: string) => host === '127.0.0.1' || host === '::1' || host === 'localhost';
 
 /** Validates a variable map; the error names each bad variable and what it must be. */
 export function parseEnv(source: Record<string, string | undefined>): ApiEnv {

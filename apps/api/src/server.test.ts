@@ -2,10 +2,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { IngestLimiter } from './backpressure.js';
 import { createDatabase } from './db/client.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { describeKind, TEST_DATABASE_KINDS, useTestDatabase } from './testing/databases.js';
-import { AGENT_TOKEN, batch, countRows, edge, fixedClock, seedAgentToken, silentLog } from './testing/fixtures.js';
+import { AGENT_TOKEN, batch, countRows, edge, seedAgentToken, signedInAs, testInner } from './testing/fixtures.js';
 import { SEED_WINDOW } from './testing/seed.js';
 
 /** The value of one sample line in Prometheus text output, 0 when absent. */
@@ -30,7 +31,7 @@ describe.each(TEST_DATABASE_KINDS)('HTTP server on %s', (kind) => {
   const metricsText = async () => (await fetch(url('/metrics'))).text();
 
   beforeAll(async () => {
-    api = await startApiServer({ db: database().db, clock: fixedClock, log: silentLog }, '127.0.0.1', 0);
+    api = await startApiServer(testInner(database().db), '127.0.0.1', 0);
   });
   afterAll(async () => {
     await api?.close();
@@ -96,21 +97,64 @@ describe.each(TEST_DATABASE_KINDS)('HTTP server on %s', (kind) => {
     });
   });
 
-  it('serves topology.get over GET', async () => {
+  it('serves topology.get over GET to a session cookie, and 401 without one', async () => {
+    const session = await signedInAs(database().db, 'viewer');
     const input = encodeURIComponent(JSON.stringify(SEED_WINDOW));
-    const response = await fetch(url(`/trpc/topology.get?input=${input}`));
+    const response = await fetch(url(`/trpc/topology.get?input=${input}`), { headers: { cookie: `kinsight_session=${session}` } });
     expect({ status: response.status, body: await response.json() }).toEqual({
       status: 200,
       body: { result: { data: { ...SEED_WINDOW, nodes: [], edges: [] } } },
     });
+    const anonymous = await fetch(url(`/trpc/topology.get?input=${input}`));
+    expect(anonymous.status).toBe(401);
+  });
+
+  it('answers /readyz with 200 once every migration is applied, with security headers', async () => {
+    const response = await fetch(url('/readyz'));
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: 'ready', migrations: 3 } });
+    expect({
+      nosniff: response.headers.get('x-content-type-options'),
+      frame: response.headers.get('x-frame-options'),
+      csp: response.headers.get('content-security-policy'),
+    }).toEqual({ nosniff: 'nosniff', frame: 'DENY', csp: "default-src 'none'; frame-ancestors 'none'" });
   });
 
   it('answers an unknown path with 404 naming the routes it serves', async () => {
     const response = await fetch(url('/nope'));
     expect({ status: response.status, body: await response.json() }).toEqual({
       status: 404,
-      body: { error: 'no route GET /nope; the API serves /trpc, /healthz and /metrics' },
+      body: { error: 'no route GET /nope; the API serves /trpc, /healthz, /readyz and /metrics' },
     });
+  });
+});
+
+describe.each(TEST_DATABASE_KINDS)('HTTP backpressure on %s', (kind) => {
+  const database = useTestDatabase(kind);
+
+  it('answers 429 with Retry-After while the in-flight cap is taken, and stores the batch when retried', async () => {
+    const { db } = database();
+    await seedAgentToken(db);
+    const limiter = new IngestLimiter({ maxInFlight: 1, maxPoolWaiting: 0, retryAfterSeconds: 2, poolWaiting: () => 0 });
+    const api = await startApiServer(testInner(db, { ingestLimiter: limiter }), '127.0.0.1', 0);
+    try {
+      const sent = JSON.stringify(batch());
+      const post = () =>
+        fetch(`${api.url}/trpc/ingest.batch`, {
+          method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_TOKEN}` }, body: sent,
+        });
+      const release = limiter.enter();
+      const refused = await post();
+      const body = (await refused.json()) as { error: { message: string; data: { retryAfterSeconds?: number } } };
+      expect({ status: refused.status, retryAfter: refused.headers.get('retry-after'), data: body.error.data.retryAfterSeconds }).toEqual({
+        status: 429, retryAfter: '2', data: 2,
+      });
+      expect(await countRows(db)).toEqual({ batches: 0, samples: 0 });
+      release();
+      expect((await post()).status).toBe(200);
+      expect(await countRows(db)).toEqual({ batches: 1, samples: 1 });
+    } finally {
+      await api.close();
+    }
   });
 });
 
@@ -118,7 +162,7 @@ describe('HTTP server with a database that does not answer', () => {
   it('answers /healthz with 503', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'kinsight-closed-'));
     const handle = await createDatabase({ kind: 'pglite', dataDir: join(dir, 'db') });
-    const api = await startApiServer({ db: handle.db, clock: fixedClock, log: silentLog }, '127.0.0.1', 0);
+    const api = await startApiServer(testInner(handle.db), '127.0.0.1', 0);
     try {
       await handle.close();
       const response = await fetch(`${api.url}/healthz`);

@@ -2,10 +2,48 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { type AddressInfo } from 'node:net';
 import { type TRPCError } from '@trpc/server';
 import { createHTTPHandler } from '@trpc/server/adapters/standalone';
+import { readCookie, SESSION_COOKIE } from './auth.js';
+import { BackpressureError, unlimitedIngest } from './backpressure.js';
 import { pingDatabase } from './db/client.js';
+import { migrationStatus } from './db/migrate.js';
+import { RecentlySeen } from './ingest-store.js';
+import { FailureLimiter } from './rate-limit.js';
 import { appRouter } from './root.js';
-import { ingestRejectedBatches, registry, requestDuration, type RejectReason } from './telemetry.js';
+import { dbPoolConnections, ingestInFlight, ingestRejectedBatches, registry, requestDuration, type RejectReason } from './telemetry.js';
 import { bearerToken, type Context, type InnerContext } from './trpc.js';
+
+/** Sign-in: 5 failures per username or address in 15 minutes, then wait. */
+export const SIGN_IN_MAX_FAILURES = 5;
+export const SIGN_IN_WINDOW_MS = 15 * 60_000;
+
+/** The inner context with production defaults for what the caller leaves out. */
+export function createInnerContext(
+  base: Pick<InnerContext, 'db' | 'clock' | 'log'> & Partial<InnerContext>,
+): InnerContext {
+  return {
+    ingestLimiter: unlimitedIngest(),
+    recentEntities: new RecentlySeen(),
+    signInLimiter: new FailureLimiter(SIGN_IN_MAX_FAILURES, SIGN_IN_WINDOW_MS),
+    demoUser: null,
+    secureCookies: false,
+    ...base,
+  };
+}
+
+export interface PoolStats {
+  total: number;
+  idle: number;
+  waiting: number;
+}
+
+/** The API answers JSON only; these keep a browser from sniffing, framing or caching it. */
+const SECURITY_HEADERS: Record<string, string> = {
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'content-security-policy': "default-src 'none'; frame-ancestors 'none'",
+  'cache-control': 'no-store',
+};
 
 /** 10 000 edges of ~400 bytes of JSON fit with room to spare. */
 export const MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -21,6 +59,8 @@ function rejectReason(error: TRPCError): RejectReason {
       return 'unauthorized';
     case 'PAYLOAD_TOO_LARGE':
       return 'too_large';
+    case 'TOO_MANY_REQUESTS':
+      return 'backpressure';
     default:
       return 'internal';
   }
@@ -28,7 +68,7 @@ function rejectReason(error: TRPCError): RejectReason {
 
 /** A bounded route label: unknown paths must not grow the metric's label set. */
 function routeOf(pathname: string): string {
-  if (pathname === '/healthz' || pathname === '/metrics') return pathname;
+  if (pathname === '/healthz' || pathname === '/readyz' || pathname === '/metrics') return pathname;
   if (pathname.startsWith('/trpc/')) {
     const procedure = pathname.slice('/trpc/'.length);
     return PROCEDURES.has(procedure) ? `/trpc/${procedure}` : '/trpc/(unknown)';
@@ -37,6 +77,7 @@ function routeOf(pathname: string): string {
 }
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  for (const [name, value] of Object.entries(SECURITY_HEADERS)) res.setHeader(name, value);
   res.writeHead(status, { 'content-type': 'application/json' });
   res.end(JSON.stringify(body));
 }
@@ -48,12 +89,28 @@ export interface ApiServer {
   close(): Promise<void>;
 }
 
-export function createApiHandler(inner: InnerContext): (req: IncomingMessage, res: ServerResponse) => void {
+export interface ApiHandlerOptions {
+  /** pg.Pool counters for /metrics; absent for PGlite */
+  poolStats?: () => PoolStats;
+}
+
+export function createApiHandler(inner: InnerContext, options: ApiHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
     maxBodySize: MAX_BODY_BYTES,
-    createContext: ({ req }): Context => ({ ...inner, agentToken: bearerToken(req.headers.authorization) }),
+    createContext: ({ req, res }): Context => ({
+      ...inner,
+      agentToken: bearerToken(req.headers.authorization),
+      sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
+      csrfHeader: req.headers['x-kinsight-csrf'] === '1',
+      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      setCookie: (cookie) => res.appendHeader('set-cookie', cookie),
+    }),
+    responseMeta({ errors }) {
+      const backpressure = errors.map((e) => e.cause).find((cause) => cause instanceof BackpressureError);
+      return { headers: { ...SECURITY_HEADERS, ...(backpressure ? { 'retry-after': String(backpressure.retryAfterSeconds) } : {}) } };
+    },
     onError({ error, path }) {
       if (path === 'ingest.batch') ingestRejectedBatches.inc({ reason: rejectReason(error) });
       if (error.code === 'INTERNAL_SERVER_ERROR') inner.log.error({ err: error.cause ?? error, path }, 'procedure failed');
@@ -71,7 +128,23 @@ export function createApiHandler(inner: InnerContext): (req: IncomingMessage, re
     }
   }
 
+  /** Ready to take traffic: the database answers and every committed migration is applied. */
+  async function readyz(res: ServerResponse): Promise<void> {
+    try {
+      const status = await migrationStatus(inner.db);
+      if (status.pending > 0) {
+        sendJson(res, 503, { status: 'unavailable', reason: `${status.pending} migration(s) not applied; restart the API to apply them` });
+      } else sendJson(res, 200, { status: 'ready', migrations: status.applied });
+    } catch (error) {
+      inner.log.warn({ err: error }, 'readyz: database check failed');
+      sendJson(res, 503, { status: 'unavailable', reason: 'database did not answer the migrations query' });
+    }
+  }
+
   async function metrics(res: ServerResponse): Promise<void> {
+    const pool = options.poolStats?.() ?? { total: 1, idle: 1, waiting: 0 };
+    for (const [state, value] of Object.entries(pool)) dbPoolConnections.set({ state }, value);
+    ingestInFlight.set(inner.ingestLimiter.current);
     res.writeHead(200, { 'content-type': registry.contentType });
     res.end(await registry.metrics());
   }
@@ -89,15 +162,16 @@ export function createApiHandler(inner: InnerContext): (req: IncomingMessage, re
       else res.destroy();
     };
     if (req.method === 'GET' && pathname === '/healthz') healthz(res).catch(fail);
+    else if (req.method === 'GET' && pathname === '/readyz') readyz(res).catch(fail);
     else if (req.method === 'GET' && pathname === '/metrics') metrics(res).catch(fail);
     else if (pathname.startsWith('/trpc/')) trpc(req, res);
-    else sendJson(res, 404, { error: `no route ${req.method ?? 'GET'} ${pathname}; the API serves /trpc, /healthz and /metrics` });
+    else sendJson(res, 404, { error: `no route ${req.method ?? 'GET'} ${pathname}; the API serves /trpc, /healthz, /readyz and /metrics` });
   };
 }
 
 /** Listens on host:port (0 picks a free port). */
-export async function startApiServer(inner: InnerContext, host: string, port: number): Promise<ApiServer> {
-  const server = createServer(createApiHandler(inner));
+export async function startApiServer(inner: InnerContext, host: string, port: number, options: ApiHandlerOptions = {}): Promise<ApiServer> {
+  const server = createServer(createApiHandler(inner, options));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, host, () => {

@@ -4,3 +4,10 @@ export { nodeRefSchema, printableText, statusClassSchema } from './schema.js';
 export { goldenMetrics, classifyHealth, type TrafficTotals } from './golden-metrics.js';
 export { buildTopology, TOPOLOGY_STEPS } from './build.js';
 export type { EnrichmentStep, TopologyDraft, DraftNode, DraftEdge } from './draft.js';
+export {
+  LATENCY_BUCKET_BOUNDS_MS,
+  LATENCY_BUCKET_COUNT,
+  latencyBucketIndex,
+  emptyLatencyHistogram,
+  latencyQuantileMs,
+} from './latency-buckets.js';

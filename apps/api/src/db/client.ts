@@ -21,8 +21,10 @@ export type DatabaseHandle =
 export async function createDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
     const pool = new pg.Pool({ connectionString: config.url, max: config.maxConnections ?? 10 });
-    // An idle client losing its server must not crash the process; the next query reports it.
+    // A client losing its server (a PostgreSQL restart) must not crash the process, idle or checked
+    // out: the query in flight rejects, the pool discards the client, the next query reconnects.
     pool.on('error', () => undefined);
+    pool.on('connect', (client) => client.on('error', () => undefined));
     const db: Database = drizzleNodePg({ client: pool, schema });
     return { kind: 'postgres', db, pool, close: () => pool.end() };
   }

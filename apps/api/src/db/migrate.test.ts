@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
 import { describeKind, rawRows, TEST_DATABASE_KINDS, useTestDatabase } from '../testing/databases.js';
-import { runMigrations } from './migrate.js';
+import { migrationStatus, runMigrations } from './migrate.js';
+import { SERIES_TABLES } from './series.js';
 
 interface Named {
   name: string;
@@ -10,13 +11,24 @@ interface Named {
 describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
   const database = useTestDatabase(kind);
 
-  it(`create the tables and the time-range index (${describeKind(kind)})`, async () => {
+  it(`create every series table partitioned by range on bucket_start, each with a default partition (${describeKind(kind)})`, async () => {
     const { db } = database();
-    const tables = await rawRows<Named>(
+    const partitioned = await rawRows<Named & { key: string }>(
       db,
-      sql`select table_name as name from information_schema.tables where table_schema = 'public' order by 1`,
+      sql`select c.relname as name, pg_get_partkeydef(c.oid) as key from pg_partitioned_table p join pg_class c on c.oid = p.partrelid order by 1`,
     );
-    expect(tables.map((row) => row.name)).toEqual(['agent_tokens', 'edge_samples', 'ingest_batches']);
+    expect(partitioned).toEqual(SERIES_TABLES.map((t) => ({ name: t.table, key: 'RANGE (bucket_start)' })).sort((a, b) => a.name.localeCompare(b.name)));
+    const defaults = await rawRows<Named>(db, sql`select relname as name from pg_class where relname like '%\_default' and relkind = 'r' order by 1`);
+    expect(defaults.map((row) => row.name)).toEqual(SERIES_TABLES.map((t) => `${t.table}_default`).sort());
+    const plain = await rawRows<Named>(
+      db,
+      sql`select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+          where n.nspname = 'public' and c.relkind = 'r' and not c.relispartition order by 1`,
+    );
+    expect(plain.map((row) => row.name)).toEqual([
+      'agent_tokens', 'agents', 'clusters', 'endpoints', 'exceptions', 'ingest_batches', 'log_templates', 'maintenance_state',
+      'nodes', 'pods', 'processes', 'rca_reports', 'sessions', 'users', 'workloads',
+    ]);
     const indexes = await rawRows<Named>(
       db,
       sql`select indexname as name from pg_indexes where tablename = 'edge_samples' order by 1`,
@@ -29,11 +41,15 @@ describe.each(TEST_DATABASE_KINDS)('migrations on %s', (kind) => {
     expect(row?.version).toBeGreaterThanOrEqual(150_000);
   });
 
+  it('report themselves current for /readyz', async () => {
+    expect(await migrationStatus(database().db)).toEqual({ applied: 3, pending: 0 });
+  });
+
   it('apply twice without change: already-applied migrations are skipped', async () => {
     const { handle, db } = database();
     await runMigrations(handle);
     const applied = await rawRows<{ n: number }>(db, sql`select count(*)::int as n from drizzle.__drizzle_migrations`);
-    expect(applied).toEqual([{ n: 1 }]);
+    expect(applied).toEqual([{ n: 3 }]);
   });
 
   it('refuse a sample with more errors than requests at the database too', async () => {

@@ -1,11 +1,13 @@
 import { sql } from 'drizzle-orm';
-import { check, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, check, doublePrecision, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+export * from './schema-auth.js';
+export * from './schema-entities.js';
+export * from './schema-series.js';
 
 /**
- * Single source of truth for storage. Later work (issue "API and storage") partitions
- * edge_samples by bucket_start and adds rollups, histograms and users; nothing here
- * should make that harder: no primary key or foreign key on edge_samples yet, because a
- * partitioned table needs the partition key in both.
+ * Single source of truth for storage. The series tables (edge_samples and schema-series.ts) are
+ * partitioned by day on bucket_start (migration 0002), so none has a primary or foreign key.
  */
 
 export const agentTokens = pgTable('agent_tokens', {
@@ -13,6 +15,8 @@ export const agentTokens = pgTable('agent_tokens', {
   name: text('name').notNull(),
   /** hex sha256 of the bearer token; the token itself is never stored */
   tokenSha256: text('token_sha256').notNull().unique(),
+  /** the admin who created it; null for KINSIGHT_AGENT_TOKEN */
+  createdBy: uuid('created_by'),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   revokedAt: timestamp('revoked_at', { withTimezone: true }),
 });
@@ -23,7 +27,10 @@ export const ingestBatches = pgTable('ingest_batches', {
   agentId: text('agent_id').notNull(),
   receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
   edgeRows: integer('edge_rows').notNull(),
-});
+  /** rows of every section; the rollup job recomputes from the earliest bucket a new batch touched */
+  totalRows: integer('total_rows').notNull().default(0),
+  minBucketStart: timestamp('min_bucket_start', { withTimezone: true }),
+}, (t) => [index('ingest_batches_received_idx').on(t.receivedAt)]);
 
 /** Calls from a client to a server in one time bucket, as one agent saw them. */
 export const edgeSamples = pgTable(
@@ -45,6 +52,8 @@ export const edgeSamples = pgTable(
     latencyMaxMs: doublePrecision('latency_max_ms').notNull(),
     agentId: text('agent_id').notNull(),
     batchId: uuid('batch_id').notNull(),
+    /** counts per LATENCY_BUCKET_BOUNDS_MS bucket (libs/topology); null from agents that send none */
+    latencyHistogram: bigint('latency_histogram', { mode: 'number' }).array(),
   },
   (t) => [
     index('edge_samples_bucket_start_idx').on(t.bucketStart),

@@ -55,16 +55,16 @@ describe.each(TEST_DATABASE_KINDS)('ingest.batch on %s', (kind) => {
       {
         bucketStart: new Date(NOW - 60_000), bucketSeconds: 10, clientKind: 'service', clientName: 'frontend',
         serverKind: 'service', serverName: 'checkout', protocol: 'http1', method: 'GET', statusClass: '2xx',
-        requests: 10, errors: 0, latencySumMs: 120, latencyMaxMs: 30, agentId: 'node-a', batchId: sent.batchId,
+        requests: 10, errors: 0, latencySumMs: 120, latencyMaxMs: 30, agentId: 'node-a', batchId: sent.batchId, latencyHistogram: null,
       },
       {
         bucketStart: new Date(NOW - 50_000), bucketSeconds: 10, clientKind: 'service', clientName: 'frontend',
         serverKind: 'external', serverName: '10.0.0.9:8443', protocol: 'http1', method: 'POST', statusClass: '5xx',
-        requests: 7, errors: 7, latencySumMs: 70.5, latencyMaxMs: 20.25, agentId: 'node-a', batchId: sent.batchId,
+        requests: 7, errors: 7, latencySumMs: 70.5, latencyMaxMs: 20.25, agentId: 'node-a', batchId: sent.batchId, latencyHistogram: null,
       },
     ]);
     expect(await db.select().from(ingestBatches)).toEqual([
-      { batchId: sent.batchId, agentId: 'node-a', receivedAt: new Date(NOW), edgeRows: 2 },
+      { batchId: sent.batchId, agentId: 'node-a', receivedAt: new Date(NOW), edgeRows: 2, totalRows: 2, minBucketStart: new Date(NOW - 60_000) },
     ]);
   });
 

@@ -1,57 +1,22 @@
 import { type TRPCRouterRecord } from '@trpc/server';
-import { type NodeRef } from '@kinsight/topology';
-import { type Database } from '../db/client.js';
-import { edgeSamples, ingestBatches } from '../db/schema.js';
-import { ingestBatches as batchCounter, ingestRows } from '../telemetry.js';
+import { storeBatch } from '../ingest-store.js';
+import { ingestBatchSeconds, ingestBatches as batchCounter, ingestRows } from '../telemetry.js';
 import { agentProcedure, badInput } from '../trpc.js';
 import { MAX_FUTURE_MS, ingestBatchInput, ingestBatchOutput, type IngestBatchInput } from './ingest-schema.js';
 
-// 15 bind parameters a row: 1000 rows stay far below PostgreSQL's 65535-parameter limit.
-const INSERT_CHUNK_ROWS = 1000;
+export { storeBatch } from '../ingest-store.js';
 
-type EdgeSampleRow = typeof edgeSamples.$inferInsert;
+const SECTIONS = ['edges', 'endpoints', 'network', 'resources', 'logs'] as const;
 
-const nodeName = (ref: NodeRef): string => (ref.kind === 'service' ? ref.name : ref.address);
-
-function toRows(input: IngestBatchInput): EdgeSampleRow[] {
-  return input.edges.map((edge) => ({
-    bucketStart: new Date(edge.bucketStart),
-    bucketSeconds: edge.bucketSeconds,
-    clientKind: edge.client.kind,
-    clientName: nodeName(edge.client),
-    serverKind: edge.server.kind,
-    serverName: nodeName(edge.server),
-    protocol: edge.protocol,
-    method: edge.method,
-    statusClass: edge.statusClass,
-    requests: edge.requests,
-    errors: edge.errors,
-    latencySumMs: edge.latencySumMs,
-    latencyMaxMs: edge.latencyMaxMs,
-    agentId: input.agent.id,
-    batchId: input.batchId,
-  }));
-}
-
-/** Claims the batch id and stores its rows in one transaction: all or nothing, once. */
-export async function storeBatch(
-  db: Database,
-  input: IngestBatchInput,
-  receivedAt: Date,
-): Promise<{ duplicate: boolean; stored: number }> {
-  return db.transaction(async (tx) => {
-    const claimed = await tx
-      .insert(ingestBatches)
-      .values({ batchId: input.batchId, agentId: input.agent.id, receivedAt, edgeRows: input.edges.length })
-      .onConflictDoNothing({ target: ingestBatches.batchId })
-      .returning({ batchId: ingestBatches.batchId });
-    if (claimed.length === 0) return { duplicate: true, stored: 0 };
-    const rows = toRows(input);
-    for (let start = 0; start < rows.length; start += INSERT_CHUNK_ROWS) {
-      await tx.insert(edgeSamples).values(rows.slice(start, start + INSERT_CHUNK_ROWS));
-    }
-    return { duplicate: false, stored: rows.length };
-  });
+/** The first bucket further ahead than the server clock allows, as [section, index, bucketStart]. */
+function firstFutureBucket(input: IngestBatchInput, latest: number): [string, number, number] | null {
+  for (const section of SECTIONS) {
+    const rows = input[section] ?? [];
+    const index = rows.findIndex((row) => row.bucketStart > latest);
+    const row = rows[index];
+    if (row) return [section, index, row.bucketStart];
+  }
+  return null;
 }
 
 export const ingestRouter = {
@@ -60,23 +25,26 @@ export const ingestRouter = {
     .output(ingestBatchOutput)
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
-      const latest = now + MAX_FUTURE_MS;
-      const future = input.edges.findIndex((edge) => edge.bucketStart > latest);
-      const futureEdge = input.edges[future];
-      if (futureEdge) {
+      const future = firstFutureBucket(input, now + MAX_FUTURE_MS);
+      if (future) {
+        const [section, index, bucketStart] = future;
         throw badInput(
-          ['edges', future, 'bucketStart'],
-          `${new Date(futureEdge.bucketStart).toISOString()} is more than ${MAX_FUTURE_MS / 60_000} minutes ahead of the server clock (${new Date(now).toISOString()}); check the agent's clock`,
-          futureEdge.bucketStart,
+          [section, index, 'bucketStart'],
+          `${new Date(bucketStart).toISOString()} is more than ${MAX_FUTURE_MS / 60_000} minutes ahead of the server clock (${new Date(now).toISOString()}); check the agent's clock`,
+          bucketStart,
         );
       }
-      const result = await storeBatch(ctx.db, input, new Date(now));
-      batchCounter.inc({ duplicate: String(result.duplicate) });
-      ingestRows.inc(result.stored);
-      ctx.log.debug(
-        { batchId: input.batchId, agentId: input.agent.id, token: ctx.agentTokenName, ...result },
-        'ingest batch',
-      );
-      return { batchId: input.batchId, ...result };
+      const release = ctx.ingestLimiter.enter();
+      const started = process.hrtime.bigint();
+      try {
+        const result = await storeBatch(ctx.db, input, new Date(now), ctx.recentEntities);
+        ingestBatchSeconds.observe(Number(process.hrtime.bigint() - started) / 1e9);
+        batchCounter.inc({ duplicate: String(result.duplicate) });
+        ingestRows.inc(result.stored);
+        ctx.log.debug({ batchId: input.batchId, agentId: input.agent.id, token: ctx.agentTokenName, ...result }, 'ingest batch');
+        return { batchId: input.batchId, ...result };
+      } finally {
+        release();
+      }
     }),
 } satisfies TRPCRouterRecord;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeKind, TEST_DATABASE_KINDS, useTestDatabase } from '../testing/databases.js';
 import { issuePaths, rejectionOf } from '../testing/errors.js';
-import { callerFor } from '../testing/fixtures.js';
+import { userCaller } from '../testing/fixtures.js';
 import { SEED_WINDOW, seedShop } from '../testing/seed.js';
 import { autoStepSeconds, type EdgeMetricsPoint } from './metrics.js';
 
@@ -20,7 +20,7 @@ describe.each(TEST_DATABASE_KINDS)('metrics.edge on %s', (kind) => {
   it(`sums the edge into 5-minute steps (${describeKind(kind)})`, async () => {
     const { db } = database();
     await seedShop(db);
-    expect(await callerFor(db, null).metrics.edge({ ...edgeQuery, stepSeconds: 300 })).toEqual({
+    expect(await (await userCaller(db)).metrics.edge({ ...edgeQuery, stepSeconds: 300 })).toEqual({
       stepSeconds: 300,
       points: [
         { ts: SEED_WINDOW.from, requests: 300, requestRate: 1, errors: 0, errorRate: 0, meanLatencyMs: 10 },
@@ -36,13 +36,13 @@ describe.each(TEST_DATABASE_KINDS)('metrics.edge on %s', (kind) => {
     expected[0] = { ts: SEED_WINDOW.from, requests: 300, requestRate: 30, errors: 0, errorRate: 0, meanLatencyMs: 10 };
     expected[30] = { ts: SEED_WINDOW.from + 300_000, requests: 12, requestRate: 1.2, errors: 12, errorRate: 1, meanLatencyMs: 100 };
     expected[59] = { ts: SEED_WINDOW.to - 10_000, requests: 288, requestRate: 28.8, errors: 0, errorRate: 0, meanLatencyMs: 10 };
-    expect(await callerFor(db, null).metrics.edge(edgeQuery)).toEqual({ stepSeconds: 10, points: expected });
+    expect(await (await userCaller(db)).metrics.edge(edgeQuery)).toEqual({ stepSeconds: 10, points: expected });
   });
 
   it('reads an edge to an external address', async () => {
     const { db } = database();
     await seedShop(db);
-    const result = await callerFor(db, null).metrics.edge({
+    const result = await (await userCaller(db)).metrics.edge({
       ...SEED_WINDOW,
       source: 'service:checkout',
       target: 'external:10.0.0.9:8443',
@@ -55,7 +55,7 @@ describe.each(TEST_DATABASE_KINDS)('metrics.edge on %s', (kind) => {
     const { db } = database();
     await seedShop(db);
     const error = await rejectionOf(
-      callerFor(db, null).metrics.edge({ ...edgeQuery, source: 'service:checkout', target: 'service:frontend' }),
+      (await userCaller(db)).metrics.edge({ ...edgeQuery, source: 'service:checkout', target: 'service:frontend' }),
     );
     expect({ code: error.code, message: error.message }).toEqual({
       code: 'NOT_FOUND',
@@ -70,7 +70,7 @@ describe.each(TEST_DATABASE_KINDS)('metrics.edge on %s', (kind) => {
     ['too many points', { from: 0, to: 7 * 86_400_000, stepSeconds: 10 }, ['stepSeconds']],
     ['a window over 7 days', { from: 0, to: 8 * 86_400_000 }, ['to']],
   ])('refuses %s with BAD_REQUEST naming it', async (_name, change, paths) => {
-    const error = await rejectionOf(callerFor(database().db, null).metrics.edge({ ...edgeQuery, ...change }));
+    const error = await rejectionOf((await userCaller(database().db)).metrics.edge({ ...edgeQuery, ...change }));
     expect({ code: error.code, paths: issuePaths(error) }).toEqual({ code: 'BAD_REQUEST', paths });
   });
 });

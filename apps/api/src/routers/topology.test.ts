@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { describeKind, TEST_DATABASE_KINDS, useTestDatabase } from '../testing/databases.js';
 import { issuePaths, rejectionOf } from '../testing/errors.js';
-import { callerFor } from '../testing/fixtures.js';
+import { userCaller } from '../testing/fixtures.js';
 import { SEED_WINDOW, seedShop } from '../testing/seed.js';
 
 const noStatus = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
@@ -12,7 +12,7 @@ describe.each(TEST_DATABASE_KINDS)('topology.get on %s', (kind) => {
   it(`returns exact requests, rates and error rates for the seeded window (${describeKind(kind)})`, async () => {
     const { db } = database();
     await seedShop(db);
-    expect(await callerFor(db, null).topology.get(SEED_WINDOW)).toEqual({
+    expect(await (await userCaller(db)).topology.get(SEED_WINDOW)).toEqual({
       ...SEED_WINDOW,
       nodes: [
         {
@@ -54,7 +54,7 @@ describe.each(TEST_DATABASE_KINDS)('topology.get on %s', (kind) => {
     const { db } = database();
     await seedShop(db);
     const window = { from: SEED_WINDOW.to + 60_000, to: SEED_WINDOW.to + 120_000 };
-    expect(await callerFor(db, null).topology.get(window)).toEqual({ ...window, nodes: [], edges: [] });
+    expect(await (await userCaller(db)).topology.get(window)).toEqual({ ...window, nodes: [], edges: [] });
   });
 
   it.each([
@@ -62,7 +62,7 @@ describe.each(TEST_DATABASE_KINDS)('topology.get on %s', (kind) => {
     ['an empty window', { from: 1000, to: 1000 }],
     ['more than 7 days', { from: 0, to: 7 * 86_400_000 + 1 }],
   ])('refuses %s naming `to`', async (_name, window) => {
-    const error = await rejectionOf(callerFor(database().db, null).topology.get(window));
+    const error = await rejectionOf((await userCaller(database().db)).topology.get(window));
     expect({ code: error.code, paths: issuePaths(error) }).toEqual({ code: 'BAD_REQUEST', paths: ['to'] });
   });
 });

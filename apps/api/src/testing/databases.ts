@@ -7,7 +7,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, beforeEach, inject } from 'vitest';
 import { createDatabase, type Database, type DatabaseHandle } from '../db/client.js';
 import { runMigrations } from '../db/migrate.js';
-import { agentTokens, edgeSamples, ingestBatches } from '../db/schema.js';
+import { rowsOf } from '../db/rows.js';
 
 export type TestDatabaseKind = 'postgres' | 'pglite';
 
@@ -75,8 +75,13 @@ export function createTestDatabase(kind: TestDatabaseKind): Promise<TestDatabase
   return kind === 'postgres' ? createPostgresTestDatabase() : createPgliteTestDatabase();
 }
 
+/** Empties every table the migrations created (and the daily partitions tests made). */
 export async function clearTables(db: Database): Promise<void> {
-  await db.execute(sql`truncate ${edgeSamples}, ${ingestBatches}, ${agentTokens}`);
+  const tables = await rowsOf<{ name: string }>(
+    db,
+    sql`select tablename as name from pg_tables where schemaname = 'public' order by 1`,
+  );
+  await db.execute(sql.raw(`truncate ${tables.map((t) => `"${t.name}"`).join(', ')} restart identity cascade`));
 }
 
 /**
@@ -107,11 +112,7 @@ export function describeKind(kind: TestDatabaseKind): string {
   return kind === 'pglite' ? 'pglite' : `postgres (${inject('postgresSource')})`;
 }
 
-/** Raw SQL rows from either driver (both answer `{ rows }`); for catalog checks in tests. */
-export async function rawRows<T>(db: Database, query: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(query);
-  if (typeof result === 'object' && result !== null && 'rows' in result && Array.isArray(result.rows)) {
-    return result.rows as T[];
-  }
-  throw new Error('raw query: the driver answered without rows');
+/** Raw SQL rows from either driver; for catalog checks in tests. */
+export function rawRows<T>(db: Database, query: SQL): Promise<T[]> {
+  return rowsOf<T>(db, query);
 }

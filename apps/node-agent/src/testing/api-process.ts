@@ -22,6 +22,8 @@ export function freePort(): Promise<number> {
 export interface RunningApi {
   url: string;
   token: string;
+  /** session cookie of a bootstrap admin, for the dashboard procedures (topology.get …) */
+  cookie: string;
   stop(): Promise<void>;
 }
 
@@ -33,7 +35,14 @@ export async function startApi(): Promise<RunningApi> {
   const token = randomBytes(24).toString('hex');
   const port = await freePort();
   const cleanups: (() => Promise<void>)[] = [];
-  const env: Record<string, string> = { PORT: String(port), KINSIGHT_AGENT_TOKEN: token, LOG_LEVEL: 'warn' };
+  const password = randomBytes(16).toString('hex');
+  const env: Record<string, string> = {
+    PORT: String(port),
+    KINSIGHT_AGENT_TOKEN: token,
+    LOG_LEVEL: 'warn',
+    KINSIGHT_BOOTSTRAP_ADMIN: 'agent-test',
+    KINSIGHT_BOOTSTRAP_PASSWORD: password,
+  };
   const adminUrl = process.env.DATABASE_URL;
   if (adminUrl) {
     const name = `kinsight_agent_test_${randomBytes(4).toString('hex')}`;
@@ -86,12 +95,22 @@ export async function startApi(): Promise<RunningApi> {
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  return { url, token, stop };
+  const signIn = await fetch(`${url}/trpc/auth.signIn`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username: 'agent-test', password }),
+  });
+  const cookie = (signIn.headers.get('set-cookie') ?? '').split(';', 1)[0] ?? '';
+  if (!signIn.ok || !cookie) {
+    await stop();
+    throw new Error(`signing in to the test API failed with ${signIn.status}: ${await signIn.text()}`);
+  }
+  return { url, token, cookie, stop };
 }
 
 /** Calls a tRPC query over plain HTTP, as any client would. */
-export async function trpcQuery<T>(apiUrl: string, path: string, input: unknown): Promise<T> {
-  const res = await fetch(`${apiUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`);
+export async function trpcQuery<T>(apiUrl: string, path: string, input: unknown, cookie = ''): Promise<T> {
+  const res = await fetch(`${apiUrl}/trpc/${path}?input=${encodeURIComponent(JSON.stringify(input))}`, { headers: cookie ? { cookie } : {} });
   const body = (await res.json()) as { result?: { data: T }; error?: unknown };
   if (!res.ok || !body.result) throw new Error(`${path} failed with ${res.status}: ${JSON.stringify(body.error)}`);
   return body.result.data;

@@ -5,7 +5,7 @@
  */
 import { keepPreviousData, useQuery } from '@tanstack/react-query';
 import { useSearchParams } from 'next/navigation';
-import { useCallback, useMemo } from 'react';
+import { useCallback, useEffect, useMemo } from 'react';
 import type { Topology } from '@kinsight/topology';
 import { POLL_INTERVAL_MS } from '../lib/polling.js';
 import { RANGE_LABELS, formatViewState, parseViewState, timeWindow, type Selection, type TimeRange } from '../lib/url-state.js';
@@ -51,6 +51,11 @@ export function TopologyView({ testHooks }: { testHooks: boolean }) {
     refetchInterval: POLL_INTERVAL_MS,
     placeholderData: keepPreviousData,
   });
+  // No session (never signed in, expired, or signed out elsewhere): go to the sign-in page and come back here.
+  const unauthorized = (topologyQuery.error as { data?: { code?: string } } | null)?.data?.code === 'UNAUTHORIZED';
+  useEffect(() => {
+    if (unauthorized) window.location.assign(`/signin?next=${encodeURIComponent(window.location.pathname + window.location.search)}`);
+  }, [unauthorized]);
   const topology = topologyQuery.data;
   const elements = useMemo(() => (topology ? toElements(topology) : []), [topology]);
   const isEmpty = topology !== undefined && topology.nodes.length === 0;

@@ -1,13 +1,15 @@
 /**
  * Same-origin proxy from the browser to the Kinsight API. The API address is
  * read at request time (env.ts), so one build serves any deployment. Only the
- * read-only dashboard procedures pass; ingestion stays agent-to-API.
+ * dashboard's procedures pass; ingestion stays agent-to-API. The session cookie
+ * travels both ways (Cookie up, Set-Cookie down); a POST must come from this
+ * origin, and only then is the API told so with `x-kinsight-csrf: 1`.
  */
 import { webEnv } from '../../../../env.js';
 
 export const dynamic = 'force-dynamic';
 
-const ALLOWED_PROCEDURE = /^(topology|metrics)\.[A-Za-z]+$/;
+const ALLOWED_PROCEDURE = /^(topology|metrics|endpoints|exceptions|reports|auth|users|agentTokens)\.[A-Za-z]+$/;
 const UPSTREAM_TIMEOUT_MS = 15_000;
 
 interface RouteContext {
@@ -25,6 +27,11 @@ async function forward(request: Request, context: RouteContext): Promise<Respons
       `procedure "${denied}" is not available through the dashboard proxy`);
   }
 
+  if (request.method !== 'GET' && !sameOrigin(request)) {
+    return trpcError(procedures, isBatch, 403, 'FORBIDDEN', -32003,
+      'cross-site request refused: mutations must come from the dashboard itself');
+  }
+
   const { apiUrl } = webEnv();
   const search = new URL(request.url).search;
   const target = `${apiUrl}/trpc/${procedures.join(',')}${search}`;
@@ -32,6 +39,9 @@ async function forward(request: Request, context: RouteContext): Promise<Respons
   const contentType = request.headers.get('content-type');
   if (contentType) headers.set('content-type', contentType);
   headers.set('accept', 'application/json');
+  const cookie = request.headers.get('cookie');
+  if (cookie) headers.set('cookie', cookie);
+  if (request.method !== 'GET') headers.set('x-kinsight-csrf', '1');
 
   try {
     const upstream = await fetch(target, {
@@ -41,18 +51,28 @@ async function forward(request: Request, context: RouteContext): Promise<Respons
       cache: 'no-store',
       signal: AbortSignal.timeout(UPSTREAM_TIMEOUT_MS),
     });
-    return new Response(upstream.body, {
-      status: upstream.status,
-      headers: {
-        'content-type': upstream.headers.get('content-type') ?? 'application/json',
-        'cache-control': 'no-store',
-      },
+    const response = new Headers({
+      'content-type': upstream.headers.get('content-type') ?? 'application/json',
+      'cache-control': 'no-store',
     });
+    for (const setCookie of upstream.headers.getSetCookie()) response.append('set-cookie', setCookie);
+    const retryAfter = upstream.headers.get('retry-after');
+    if (retryAfter) response.set('retry-after', retryAfter);
+    return new Response(upstream.body, { status: upstream.status, headers: response });
   } catch (error) {
     const reason = describeFetchError(error);
     return trpcError(procedures, isBatch, 502, 'BAD_GATEWAY', -32603,
       `Kinsight API unreachable at ${apiUrl} (${reason}); check that the API is running and KINSIGHT_API_URL points at it`);
   }
+}
+
+/** The browser says where a request comes from: Sec-Fetch-Site, else Origin against our own host. */
+function sameOrigin(request: Request): boolean {
+  const site = request.headers.get('sec-fetch-site');
+  if (site) return site === 'same-origin';
+  const origin = request.headers.get('origin');
+  const host = request.headers.get('host');
+  return origin !== null && host !== null && new URL(origin).host === host;
 }
 
 /** `fetch failed` alone says nothing; the cause carries ECONNREFUSED, ENOTFOUND, a timeout… */
