@@ -104,7 +104,10 @@ async function main() {
     PORT: String(API_PORT),
     KINSIGHT_AGENT_TOKEN: token,
     KINSIGHT_DATA_DIR: process.env.KINSIGHT_DATA_DIR ?? join(stateDir, 'db'),
+    // Local demo only: the API honours this on loopback alone and logs a warning while it is on.
+    KINSIGHT_DEMO_SIGNIN: 'local',
   });
+  say('local demo: the dashboard signs you in automatically as admin "local" (KINSIGHT_DEMO_SIGNIN); a real deployment bootstraps its first admin with `npm run api -- bootstrap-admin <user>`');
   await waitFor(`${apiUrl}/healthz`, 'the API', 120_000);
 
   start('web', [node, join(repoRoot, 'node_modules/next/dist/bin/next'), 'start', '-H', '127.0.0.1', '-p', String(WEB_PORT)], {

@@ -3,6 +3,10 @@
  * {"bench","name","value","unit","goal","better"}. Each suite compares ours with its anchor in the same
  * run, because these machines are noisy. Benchmarks never run inside `npm test`.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 
 export interface BenchFigure {
@@ -17,7 +21,24 @@ export interface BenchFigure {
 /** A suite yields figures as it measures them, so a long run shows progress. */
 export type BenchSuite = () => AsyncIterable<BenchFigure>;
 
+const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Apps' benchmarks run as their own process (tools never import apps); their JSON lines are relayed. */
+function processSuite(script: string): BenchSuite {
+  return async function* () {
+    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, script)], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    for await (const line of createInterface({ input: child.stdout })) {
+      if (line.trim().startsWith('{')) yield JSON.parse(line) as BenchFigure;
+    }
+    const code = await exited;
+    if (code !== 0) throw new Error(`${script} exited with ${code}`);
+  };
+}
+
 const SUITES: Record<string, () => Promise<BenchSuite>> = {
+  agent: async () => processSuite('apps/node-agent/bench/run.ts'),
+  api: async () => processSuite('apps/api/bench/run.ts'),
   parsers: async () => (await import('@kinsight/protocol-parsers/bench')).parsersBench,
   rca: async () => (await import('@kinsight/rca/bench')).rcaBench,
 };

@@ -54,8 +54,10 @@ describe('agent → API, exact counts from the kernel', () => {
       await new Promise((r) => setTimeout(r, 500));
       const { delivered } = await agent.stop();
       expect(delivered).toBe(true);
+      // Every batch — edges, endpoints, network, resources and log sections — was accepted as well-formed.
+      expect(agent.senderStats).toMatchObject({ rejected: 0, dropped: 0 });
 
-      const topology = await trpcQuery<{ edges: EdgeView[] }>(api.url, 'topology.get', { from, to: Date.now() + 60_000 });
+      const topology = await trpcQuery<{ edges: EdgeView[] }>(api.url, 'topology.get', { from, to: Date.now() + 60_000 }, api.cookie);
       const edges = topology.edges.filter((e) => e.source === `service:kt-cli-${suffix}`);
       expect(edges.map((e) => e.target)).toEqual([`service:kt-srv-${suffix}:${server.port}`]);
       const [edge] = edges;

@@ -9,19 +9,31 @@ import { readEnv } from './env.js';
 const program = new Command()
   .name('kinsight-agent')
   .description('Kinsight node agent: eBPF capture of L7 traffic, aggregated into golden metrics per edge')
-  .option('--print', 'print one JSON line per transaction instead of sending aggregates to the API')
-  .option('--pid <pid>', 'with --print: only this process', parseIntOption('--pid'))
-  .option('--port <port>', 'with --print: only connections with this local or remote port', parseIntOption('--port'))
+  .option('--print', 'print one JSON line per transaction (the replay schema) instead of sending aggregates to the API')
+  .option('--print-net', 'print one JSON line per TCP connection per interval: retransmits, srtt, drops, resets, bytes')
+  .option('--pid <pid>', 'only this process (filtered in the kernel)', parseIntOption('--pid'))
+  .option('--port <port>', 'only connections with this local or remote port (filtered in the kernel)', parseIntOption('--port'))
+  .option('--no-send', 'aggregate without sending to the API (for measuring the agent; see /metrics)')
   .option('--duration <duration>', 'stop after this long (e.g. 30s)', parseDuration)
   .option('--api <url>', 'API base URL (default: KINSIGHT_API_URL)')
   .option('--metrics-port <port>', 'port of the agent /metrics endpoint, 0 to disable', parseIntOption('--metrics-port'));
 
 async function main(): Promise<void> {
   program.parse();
-  const cli = program.opts<{ print?: boolean; pid?: number; port?: number; duration?: number; api?: string; metricsPort?: number }>();
+  const cli = program.opts<{
+    print?: boolean;
+    printNet?: boolean;
+    pid?: number;
+    port?: number;
+    duration?: number;
+    api?: string;
+    metricsPort?: number;
+    send: boolean;
+  }>();
+  const printing = cli.print === true || cli.printNet === true;
   const env = readEnv();
   // In print mode stdout carries the records; logs go to stderr.
-  const log = pino({ level: env.LOG_LEVEL, base: { svc: 'node-agent' } }, pino.destination(cli.print ? 2 : 1));
+  const log = pino({ level: env.LOG_LEVEL, base: { svc: 'node-agent' } }, pino.destination(printing ? 2 : 1));
 
   const support = checkKernelSupport();
   if (!support.ok) {
@@ -29,7 +41,7 @@ async function main(): Promise<void> {
     process.exitCode = 2;
     return;
   }
-  if (!cli.print && !env.KINSIGHT_AGENT_TOKEN) {
+  if (!printing && cli.send && !env.KINSIGHT_AGENT_TOKEN) {
     log.error('KINSIGHT_AGENT_TOKEN is not set: the API refuses batches without an agent token (or use --print)');
     process.exitCode = 2;
     return;
@@ -38,14 +50,17 @@ async function main(): Promise<void> {
   const filter = { ...(cli.pid === undefined ? {} : { pid: cli.pid }), ...(cli.port === undefined ? {} : { port: cli.port }) };
   const agent = new Agent({
     log,
-    ...(cli.print
-      ? { print: (record) => process.stdout.write(`${JSON.stringify(record)}\n`), filter }
+    filter,
+    ...(cli.print ? { print: (record) => process.stdout.write(`${JSON.stringify(record)}\n`) } : {}),
+    ...(cli.printNet ? { printNet: (record) => process.stdout.write(`${JSON.stringify(record)}\n`) } : {}),
+    ...(printing || !cli.send
+      ? {}
       : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID } }),
     ...(env.KINSIGHT_BPF_OBJECT === undefined ? {} : { objectPath: env.KINSIGHT_BPF_OBJECT }),
   });
   agent.start();
   const metricsPort = cli.metricsPort ?? env.KINSIGHT_AGENT_METRICS_PORT;
-  const server = metricsPort > 0 && !cli.print ? await agent.metrics.serve(metricsPort) : null;
+  const server = metricsPort > 0 && !printing ? await agent.metrics.serve(metricsPort) : null;
   if (server) log.info(`agent metrics on http://127.0.0.1:${metricsPort}/metrics`);
 
   let stopping = false;

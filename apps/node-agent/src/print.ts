@@ -1,40 +1,77 @@
+import { protocolModule, type ReplayRecord } from '@kinsight/protocol-parsers';
+import type { TcpConnDelta } from './capture/index.js';
 import { MonotonicClock } from './pipeline/clock.js';
 import type { ObservedTransaction } from './pipeline/connections.js';
 
 /**
- * One transaction in the schema `npm run replay` prints, so the agent's `--print` and the replay of a pcap
- * can be compared line by line. Keys beyond the replay schema (`side`, `pid`, `comm`) are additive.
+ * One transaction in the schema `npm run replay` prints (the parsers' `toReplay`), so the agent's
+ * `--print` and the replay of a pcap can be compared line by line. `side`, `pid`, `comm` are additive.
  */
-export interface PrintRecord {
-  proto: 'http1';
+export type PrintRecord = ReplayRecord & { side: 'client' | 'server'; pid: number; comm: string };
+
+/** One line of `--print-net`: what one connection did in one interval. */
+export interface NetPrintRecord {
+  ts: number;
   client: string;
   server: string;
-  ts: number;
-  latency_ms: number | null;
-  req: { method: string; path: string; host: string | null };
-  resp: { status: number } | null;
-  trace: null;
-  side: 'client' | 'server';
-  pid: number;
-  comm: string;
+  /** which end the counters were read from */
+  side: 'client' | 'server' | 'unknown';
+  retransmits: number;
+  srtt_us: number;
+  drops: number;
+  drop_reasons: Record<string, number>;
+  resets: number;
+  bytes_sent: number;
+  bytes_recv: number;
+  opened: boolean;
+  closed: boolean;
+  failed: boolean;
+  refused: boolean;
+  netns: number;
 }
 
-const hostPort = (addr: string, port: number) => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
+export const hostPort = (addr: string, port: number): string => (addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`);
 
 export function toPrintRecord(t: ObservedTransaction, clock: MonotonicClock): PrintRecord {
-  const { request, response } = t.tx;
+  const timed: { request: { startNs: bigint }; response: { endNs: bigint } | null } = t.tx;
+  const fields = protocolModule(t.protocol).toReplay(t.tx);
   const [client, server] = t.side === 'client' ? [t.local, t.remote] : [t.remote, t.local];
+  const endNs = timed.response?.endNs ?? null;
   return {
-    proto: t.tx.protocol,
+    proto: fields.proto,
     client: hostPort(client.addr, client.port),
     server: hostPort(server.addr, server.port),
-    ts: clock.toEpochMs(request.startNs) / 1000,
-    latency_ms: response ? MonotonicClock.nsToMs(response.endNs - request.startNs) : null,
-    req: { method: request.method, path: request.path, host: request.host },
-    resp: response ? { status: response.status } : null,
-    trace: null,
+    ts: clock.toEpochMs(timed.request.startNs) / 1000,
+    latency_ms: endNs === null ? null : MonotonicClock.nsToMs(endNs - timed.request.startNs),
+    req: fields.req,
+    resp: fields.resp,
+    trace: fields.trace,
     side: t.side,
     pid: t.pid,
     comm: t.comm,
+  };
+}
+
+export function toNetPrintRecord(d: TcpConnDelta, nowMs: number): NetPrintRecord {
+  const local = hostPort(d.local.addr, d.local.port);
+  const remote = hostPort(d.remote.addr, d.remote.port);
+  const [client, server] = d.role === 'server' ? [remote, local] : [local, remote];
+  return {
+    ts: nowMs / 1000,
+    client,
+    server,
+    side: d.role,
+    retransmits: d.retransmits,
+    srtt_us: d.srttUs,
+    drops: d.drops,
+    drop_reasons: d.dropReasons,
+    resets: d.resets,
+    bytes_sent: d.bytesSent,
+    bytes_recv: d.bytesReceived,
+    opened: d.opened === 1,
+    closed: d.closed === 1,
+    failed: d.failed === 1,
+    refused: d.refused === 1,
+    netns: d.netns,
   };
 }

@@ -2,7 +2,11 @@
 // Entry point of the libbpf_ts addon: the BpfObject class and libbpf log control.
 #include <napi.h>
 
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
 #include <cerrno>
+#include <string>
 
 #include "bpf_error.h"
 #include "bpf_object.h"
@@ -20,12 +24,38 @@ Napi::Value SetLibbpfLogLevel(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// The members of a kernel enum from the running kernel's BTF (e.g. skb_drop_reason, whose numbers
+// differ between kernel versions), as {name: value}.
+Napi::Value KernelBtfEnum(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsString()) ThrowBpfError(env, "kernel btf enum", EINVAL, "name must be a string");
+  std::string name = info[0].As<Napi::String>().Utf8Value();
+  std::string step = "kernel btf enum " + name;
+  uint64_t mark = LogMark();
+  btf* vmlinux = btf__load_vmlinux_btf();
+  if (vmlinux == nullptr) ThrowBpfError(env, step, errno, "", mark);
+  int id = btf__find_by_name_kind(vmlinux, name.c_str(), BTF_KIND_ENUM);
+  if (id < 0) {
+    btf__free(vmlinux);
+    ThrowBpfError(env, step, ENOENT, "the running kernel's BTF has no enum of that name");
+  }
+  const btf_type* type = btf__type_by_id(vmlinux, id);
+  const struct btf_enum* member = btf_enum(type);
+  Napi::Object result = Napi::Object::New(env);
+  for (uint16_t i = 0; i < btf_vlen(type); i++, member++) {
+    result.Set(btf__name_by_offset(vmlinux, member->name_off), Napi::Number::New(env, member->val));
+  }
+  btf__free(vmlinux);
+  return result;
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   InstallLibbpfPrint();
   exports.Set("NativeBpfObject", NativeBpfObject::Define(env));
   exports.Set("setLibbpfLogLevel", Napi::Function::New(env, SetLibbpfLogLevel));
+  exports.Set("kernelBtfEnum", Napi::Function::New(env, KernelBtfEnum));
   return exports;
 }
 

@@ -51,7 +51,12 @@ Napi::Function NativeBpfObject::Define(Napi::Env env) {
                          InstanceMethod("setGlobal", &NativeBpfObject::SetGlobal),
                          InstanceMethod("load", &NativeBpfObject::Load),
                          InstanceMethod("attachAll", &NativeBpfObject::AttachAll),
+                         InstanceMethod("setMapMaxEntries", &NativeBpfObject::SetMapMaxEntries),
                          InstanceMethod("mapLookup", &NativeBpfObject::MapLookup),
+                         InstanceMethod("mapUpdate", &NativeBpfObject::MapUpdate),
+                         InstanceMethod("mapDelete", &NativeBpfObject::MapDelete),
+                         InstanceMethod("mapEntries", &NativeBpfObject::MapEntries),
+                         InstanceMethod("programStats", &NativeBpfObject::ProgramStats),
                          InstanceMethod("openRingBuffer", &NativeBpfObject::OpenRingBuffer),
                          InstanceMethod("close", &NativeBpfObject::Close),
                      });
@@ -134,10 +139,9 @@ Napi::Value NativeBpfObject::AttachAll(const Napi::CallbackInfo& info) {
   return result;
 }
 
-Napi::Value NativeBpfObject::MapLookup(const Napi::CallbackInfo& info) {
+bpf_map* NativeBpfObject::MapWithKey(const Napi::CallbackInfo& info, const std::string& step,
+                                     const std::string& map_name) {
   Napi::Env env = info.Env();
-  std::string map_name = StringArg(info, 0, "map lookup");
-  std::string step = "map lookup " + map_name;
   RequireState(env, step, State::kLoaded);
   bpf_map* map = bpf_object__find_map_by_name(object_, map_name.c_str());
   if (map == nullptr) ThrowBpfError(env, step, ENOENT, "no map of that name in " + path_);
@@ -148,22 +152,153 @@ Napi::Value NativeBpfObject::MapLookup(const Napi::CallbackInfo& info) {
                   "key has " + std::to_string(key.Length()) + " bytes, the map's key has " +
                       std::to_string(bpf_map__key_size(map)));
   }
+  return map;
+}
 
+namespace {
+
+// Per-CPU values come back as one 8-byte-aligned slot per possible CPU.
+struct ValueShape {
+  size_t size;
+  size_t stride;
+  int cpus;
+  bool per_cpu;
+};
+
+ValueShape ShapeOf(Napi::Env env, const std::string& step, bpf_map* map) {
   size_t value_size = bpf_map__value_size(map);
   bool per_cpu = IsPerCpu(bpf_map__type(map));
   int cpus = per_cpu ? libbpf_num_possible_cpus() : 1;
   if (cpus <= 0) ThrowBpfError(env, step, -cpus, "cannot count possible CPUs");
-  // Per-CPU values come back as one 8-byte-aligned slot per possible CPU.
-  size_t stride = per_cpu ? (value_size + 7) / 8 * 8 : value_size;
-  std::vector<uint8_t> values(stride * static_cast<size_t>(cpus));
+  return {value_size, per_cpu ? (value_size + 7) / 8 * 8 : value_size, cpus, per_cpu};
+}
+
+Napi::Value ValueToJs(Napi::Env env, const ValueShape& shape, const std::vector<uint8_t>& values) {
+  if (!shape.per_cpu) return Napi::Buffer<uint8_t>::Copy(env, values.data(), shape.size);
+  Napi::Array result = Napi::Array::New(env, static_cast<size_t>(shape.cpus));
+  for (int cpu = 0; cpu < shape.cpus; cpu++) {
+    result.Set(static_cast<uint32_t>(cpu), Napi::Buffer<uint8_t>::Copy(env, values.data() + shape.stride * cpu, shape.size));
+  }
+  return result;
+}
+
+}  // namespace
+
+Napi::Value NativeBpfObject::SetMapMaxEntries(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string map_name = StringArg(info, 0, "set map max entries");
+  std::string step = "set map max entries " + map_name;
+  RequireState(env, step, State::kOpened);
+  bpf_map* map = bpf_object__find_map_by_name(object_, map_name.c_str());
+  if (map == nullptr) ThrowBpfError(env, step, ENOENT, "no map of that name in " + path_);
+  if (info.Length() < 2 || !info[1].IsNumber()) ThrowBpfError(env, step, EINVAL, "entries must be a number");
+  int err = bpf_map__set_max_entries(map, info[1].As<Napi::Number>().Uint32Value());
+  if (err != 0) ThrowBpfError(env, step, -err);
+  return env.Undefined();
+}
+
+Napi::Value NativeBpfObject::MapLookup(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string map_name = StringArg(info, 0, "map lookup");
+  std::string step = "map lookup " + map_name;
+  bpf_map* map = MapWithKey(info, step, map_name);
+  auto key = info[1].As<Napi::Buffer<uint8_t>>();
+  ValueShape shape = ShapeOf(env, step, map);
+  std::vector<uint8_t> values(shape.stride * static_cast<size_t>(shape.cpus));
   if (bpf_map_lookup_elem(bpf_map__fd(map), key.Data(), values.data()) != 0) {
     if (errno == ENOENT) return env.Null();
     ThrowBpfError(env, step, errno);
   }
-  if (!per_cpu) return Napi::Buffer<uint8_t>::Copy(env, values.data(), value_size);
-  Napi::Array result = Napi::Array::New(env, static_cast<size_t>(cpus));
-  for (int cpu = 0; cpu < cpus; cpu++) {
-    result.Set(static_cast<uint32_t>(cpu), Napi::Buffer<uint8_t>::Copy(env, values.data() + stride * cpu, value_size));
+  return ValueToJs(env, shape, values);
+}
+
+Napi::Value NativeBpfObject::MapUpdate(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string map_name = StringArg(info, 0, "map update");
+  std::string step = "map update " + map_name;
+  bpf_map* map = MapWithKey(info, step, map_name);
+  auto key = info[1].As<Napi::Buffer<uint8_t>>();
+  if (IsPerCpu(bpf_map__type(map))) ThrowBpfError(env, step, EINVAL, "per-CPU maps cannot be updated from JS");
+  if (info.Length() < 3 || !info[2].IsBuffer()) ThrowBpfError(env, step, EINVAL, "value must be a Buffer");
+  auto value = info[2].As<Napi::Buffer<uint8_t>>();
+  if (value.Length() != bpf_map__value_size(map)) {
+    ThrowBpfError(env, step, EINVAL,
+                  "value has " + std::to_string(value.Length()) + " bytes, the map's value has " +
+                      std::to_string(bpf_map__value_size(map)));
+  }
+  if (bpf_map_update_elem(bpf_map__fd(map), key.Data(), value.Data(), BPF_ANY) != 0) ThrowBpfError(env, step, errno);
+  return env.Undefined();
+}
+
+Napi::Value NativeBpfObject::MapDelete(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string map_name = StringArg(info, 0, "map delete");
+  std::string step = "map delete " + map_name;
+  bpf_map* map = MapWithKey(info, step, map_name);
+  auto key = info[1].As<Napi::Buffer<uint8_t>>();
+  if (bpf_map_delete_elem(bpf_map__fd(map), key.Data()) != 0) {
+    if (errno == ENOENT) return Napi::Boolean::New(env, false);
+    ThrowBpfError(env, step, errno);
+  }
+  return Napi::Boolean::New(env, true);
+}
+
+// Walks a hash map with get_next_key. Entries deleted meanwhile are skipped; the walk is
+// bounded by max_entries so a map that changes under us cannot loop forever.
+Napi::Value NativeBpfObject::MapEntries(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  std::string map_name = StringArg(info, 0, "map entries");
+  std::string step = "map entries " + map_name;
+  RequireState(env, step, State::kLoaded);
+  bpf_map* map = bpf_object__find_map_by_name(object_, map_name.c_str());
+  if (map == nullptr) ThrowBpfError(env, step, ENOENT, "no map of that name in " + path_);
+  if (bpf_map__type(map) == BPF_MAP_TYPE_RINGBUF) ThrowBpfError(env, step, EINVAL, "a ring buffer has no entries to walk");
+  ValueShape shape = ShapeOf(env, step, map);
+  int fd = bpf_map__fd(map);
+  size_t key_size = bpf_map__key_size(map);
+  std::vector<uint8_t> key(key_size);
+  std::vector<uint8_t> next(key_size);
+  std::vector<uint8_t> values(shape.stride * static_cast<size_t>(shape.cpus));
+  Napi::Array result = Napi::Array::New(env);
+  uint32_t count = 0;
+  const void* previous = nullptr;
+  for (uint32_t walked = 0; walked < bpf_map__max_entries(map); walked++) {
+    if (bpf_map_get_next_key(fd, previous, next.data()) != 0) {
+      if (errno == ENOENT) break;
+      ThrowBpfError(env, step, errno);
+    }
+    key = next;
+    previous = key.data();
+    if (bpf_map_lookup_elem(fd, key.data(), values.data()) != 0) {
+      if (errno == ENOENT) continue;
+      ThrowBpfError(env, step, errno);
+    }
+    Napi::Array entry = Napi::Array::New(env, 2);
+    entry.Set(0u, Napi::Buffer<uint8_t>::Copy(env, key.data(), key_size));
+    entry.Set(1u, ValueToJs(env, shape, values));
+    result.Set(count++, entry);
+  }
+  return result;
+}
+
+// Run count and time of each program (the kernel counts them while kernel.bpf_stats_enabled=1).
+Napi::Value NativeBpfObject::ProgramStats(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  RequireState(env, "program stats", State::kLoaded);
+  Napi::Array result = Napi::Array::New(env);
+  uint32_t count = 0;
+  bpf_program* program;
+  bpf_object__for_each_program(program, object_) {
+    bpf_prog_info prog_info = {};
+    uint32_t len = sizeof(prog_info);
+    if (bpf_obj_get_info_by_fd(bpf_program__fd(program), &prog_info, &len) != 0) {
+      ThrowBpfError(env, std::string("program stats ") + bpf_program__name(program), errno);
+    }
+    Napi::Object stats = Napi::Object::New(env);
+    stats.Set("name", Napi::String::New(env, bpf_program__name(program)));
+    stats.Set("runCount", Napi::Number::New(env, static_cast<double>(prog_info.run_cnt)));
+    stats.Set("runTimeNs", Napi::Number::New(env, static_cast<double>(prog_info.run_time_ns)));
+    result.Set(count++, stats);
   }
   return result;
 }

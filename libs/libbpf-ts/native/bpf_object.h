@@ -13,6 +13,7 @@
 
 struct bpf_object;
 struct bpf_link;
+struct bpf_map;
 
 namespace libbpf_ts {
 
@@ -28,11 +29,18 @@ class NativeBpfObject : public Napi::ObjectWrap<NativeBpfObject> {
   Napi::Value SetGlobal(const Napi::CallbackInfo& info);
   Napi::Value Load(const Napi::CallbackInfo& info);
   Napi::Value AttachAll(const Napi::CallbackInfo& info);
+  Napi::Value SetMapMaxEntries(const Napi::CallbackInfo& info);
   Napi::Value MapLookup(const Napi::CallbackInfo& info);
+  Napi::Value MapUpdate(const Napi::CallbackInfo& info);
+  Napi::Value MapDelete(const Napi::CallbackInfo& info);
+  Napi::Value MapEntries(const Napi::CallbackInfo& info);
+  Napi::Value ProgramStats(const Napi::CallbackInfo& info);
   Napi::Value OpenRingBuffer(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   void RequireState(Napi::Env env, const std::string& step, State wanted) const;
+  // The named map, with a key Buffer of exactly its key size at info[1].
+  bpf_map* MapWithKey(const Napi::CallbackInfo& info, const std::string& step, const std::string& map_name);
   void Release();
   static void OnEnvCleanup(void* arg);
 

@@ -3,6 +3,7 @@
 
 #include <bpf/libbpf.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 
@@ -55,9 +56,10 @@ void RingDrain::Stop() {
 int RingDrain::OnSample(void* ctx, void* data, size_t size) {
   auto* self = static_cast<RingDrain*>(ctx);
   const auto* bytes = static_cast<const uint8_t*>(data);
-  self->pending_.emplace_back(bytes, bytes + size);
+  self->pending_.bytes.insert(self->pending_.bytes.end(), bytes, bytes + size);
+  self->pending_.ends.push_back(static_cast<uint32_t>(self->pending_.bytes.size()));
   self->records_.fetch_add(1);
-  if (self->pending_.size() >= self->options_.max_batch) self->Flush();
+  if (self->pending_.ends.size() >= self->options_.max_batch) self->Flush();
   return 0;
 }
 
@@ -68,15 +70,18 @@ void RingDrain::Run() {
       poll_error_.store(-rc);
       break;
     }
-    if (!pending_.empty()) Flush();
+    // Producers may submit with BPF_RB_NO_WAKEUP (batched wakeups): epoll then times out with
+    // records waiting, so every poll period ends with a consume.
+    if (rc == 0 && ring_buffer__consume(ring_) < 0) continue;
+    if (!pending_.ends.empty()) Flush();
   }
-  if (!pending_.empty()) Flush();
+  if (!pending_.ends.empty()) Flush();
 }
 
 void RingDrain::Flush() {
   auto* batch = new Batch(std::move(pending_));
-  pending_.clear();
-  size_t count = batch->size();
+  pending_ = Batch{};
+  size_t count = batch->ends.size();
   napi_status status = tsfn_.NonBlockingCall(batch, &RingDrain::DeliverBatch);
   if (status == napi_ok) {
     batches_.fetch_add(1);
@@ -87,16 +92,18 @@ void RingDrain::Flush() {
   dropped_records_.fetch_add(count);
 }
 
+// Hands JS the batch's bytes (owned by the Buffer from here on) and the end offset of every record;
+// the JS side cuts them into per-record views.
 void RingDrain::DeliverBatch(Napi::Env env, Napi::Function on_batch, Batch* batch) {
   std::unique_ptr<Batch> owned(batch);
   // env is null when the function is torn down with batches still queued.
   if (env == nullptr || on_batch.IsEmpty()) return;
-  Napi::Array records = Napi::Array::New(env, owned->size());
-  for (uint32_t i = 0; i < owned->size(); i++) {
-    const auto& record = (*owned)[i];
-    records.Set(i, Napi::Buffer<uint8_t>::Copy(env, record.data(), record.size()));
-  }
-  on_batch.Call({records});
+  Napi::Uint32Array ends = Napi::Uint32Array::New(env, owned->ends.size());
+  std::copy(owned->ends.begin(), owned->ends.end(), ends.Data());
+  Batch* raw = owned.release();
+  Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::New(
+      env, raw->bytes.data(), raw->bytes.size(), [](Napi::Env, uint8_t*, Batch* hint) { delete hint; }, raw);
+  on_batch.Call({bytes, ends});
 }
 
 Napi::Object RingDrain::Stats(Napi::Env env) const {

@@ -38,7 +38,11 @@ class RingDrain : public std::enable_shared_from_this<RingDrain> {
   RingDrain& operator=(const RingDrain&) = delete;
 
  private:
-  using Batch = std::vector<std::vector<uint8_t>>;
+  // The records of one batch back to back, and where each ends: one allocation per batch, not per record.
+  struct Batch {
+    std::vector<uint8_t> bytes;
+    std::vector<uint32_t> ends;
+  };
 
   explicit RingDrain(const RingDrainOptions& options);
   static int OnSample(void* ctx, void* data, size_t size);

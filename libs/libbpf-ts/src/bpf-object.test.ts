@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BpfError, BpfObject } from './index.js';
+import { BpfError, BpfObject, kernelBtfEnum } from './index.js';
 
 const bpfOutput = fileURLToPath(new URL('../../../bpf/.output/', import.meta.url));
 const captureObject = `${bpfOutput}l7_capture.bpf.o`;
@@ -86,15 +86,9 @@ describe.runIf(mustRun)('BpfObject on the running kernel', () => {
     object.setGlobal('payload_cap', 128);
     object.setGlobal('exclude_tgid', process.pid);
     object.load();
+    const calls = ['read', 'write', 'readv', 'writev', 'sendto', 'recvfrom', 'sendmsg', 'recvmsg', 'connect', 'accept4', 'accept'];
     expect(object.attachAll()).toEqual([
-      'tracepoint/syscalls/sys_enter_read',
-      'tracepoint/syscalls/sys_exit_read',
-      'tracepoint/syscalls/sys_enter_write',
-      'tracepoint/syscalls/sys_exit_write',
-      'tracepoint/syscalls/sys_enter_sendto',
-      'tracepoint/syscalls/sys_exit_sendto',
-      'tracepoint/syscalls/sys_enter_recvfrom',
-      'tracepoint/syscalls/sys_exit_recvfrom',
+      ...calls.flatMap((call) => [`tracepoint/syscalls/sys_enter_${call}`, `tracepoint/syscalls/sys_exit_${call}`]),
       'tracepoint/syscalls/sys_enter_close',
     ]);
     const ringDrops = object.mapLookup('ks_stats', Buffer.alloc(4));
@@ -104,7 +98,7 @@ describe.runIf(mustRun)('BpfObject on the running kernel', () => {
   it('rejects globals it cannot set, naming the variable', () => {
     const object = open(captureObject);
     expect(bpfErrorOf(() => object.setGlobal('no_such_var', 1))).toMatchObject({
-      message: 'set global no_such_var: ENOENT (no const volatile variable of that name in .rodata; known: payload_cap, exclude_tgid)',
+      message: 'set global no_such_var: ENOENT (no const volatile variable of that name in .rodata; known: payload_cap, exclude_tgid, log_cap, log_writes_per_sec, wakeup_bytes)',
       step: 'set global no_such_var',
       code: 'ENOENT',
     });
@@ -253,6 +247,48 @@ describe.runIf(mustRun)('BpfObject on the running kernel', () => {
     await until(() => errors.length >= 3, '3 callback errors');
     expect(errors.map(String)).toEqual(['Error: consumer bug', 'Error: consumer bug', 'Error: consumer bug']);
     expect(ring.stats().callbackErrors).toBe(3);
+  });
+
+  it('updates, walks and deletes hash map entries, and resizes maps before load', () => {
+    const object = open(captureObject);
+    object.setMapMaxEntries('ks_events', 1 << 20);
+    expect(bpfErrorOf(() => object.mapUpdate('ks_filter_ports', Buffer.alloc(2), Buffer.from([1]))).message).toBe(
+      'map update ks_filter_ports: EINVAL (the object is not loaded yet; call load() first)',
+    );
+    object.load();
+    expect(bpfErrorOf(() => object.setMapMaxEntries('ks_events', 4096)).message).toBe(
+      'set map max entries ks_events: EBUSY (the object is already loaded; do this before load())',
+    );
+    const port = (n: number) => {
+      const key = Buffer.alloc(2);
+      key.writeUInt16LE(n);
+      return key;
+    };
+    for (const n of [80, 443, 8080]) object.mapUpdate('ks_filter_ports', port(n), Buffer.from([n % 7]));
+    const entries = object.mapEntries('ks_filter_ports').map(([k, v]) => [k.readUInt16LE(0), Buffer.isBuffer(v) ? v[0] : -1]);
+    expect(entries.sort((a, b) => (a[0] ?? 0) - (b[0] ?? 0))).toEqual([
+      [80, 3],
+      [443, 2],
+      [8080, 2],
+    ]);
+    expect([object.mapDelete('ks_filter_ports', port(443)), object.mapDelete('ks_filter_ports', port(443))]).toEqual([true, false]);
+    expect(object.mapEntries('ks_filter_ports')).toHaveLength(2);
+    expect(bpfErrorOf(() => object.mapUpdate('ks_filter_ports', port(1), Buffer.alloc(4))).message).toBe(
+      "map update ks_filter_ports: EINVAL (value has 4 bytes, the map's value has 1)",
+    );
+    expect(bpfErrorOf(() => object.mapEntries('ks_events')).message).toBe('map entries ks_events: EINVAL (a ring buffer has no entries to walk)');
+    expect(object.programStats().map((p) => p.name)).toContain('ks_enter_close');
+  });
+
+  it('resolves kernel enums from the running kernel\'s BTF', () => {
+    const reasons = kernelBtfEnum('skb_drop_reason');
+    const btf = execFileSync('bpftool', ['btf', 'dump', 'file', '/sys/kernel/btf/vmlinux', 'format', 'raw'], { encoding: 'utf8', maxBuffer: 1 << 28 });
+    const block = btf.slice(btf.indexOf("ENUM 'skb_drop_reason'"));
+    const noSocket = /'SKB_DROP_REASON_NO_SOCKET' val=(\d+)/.exec(block)?.[1];
+    expect(reasons['SKB_DROP_REASON_NO_SOCKET']).toBe(Number(noSocket));
+    expect(bpfErrorOf(() => kernelBtfEnum('ks_no_such_enum')).message).toBe(
+      "kernel btf enum ks_no_such_enum: ENOENT (the running kernel's BTF has no enum of that name)",
+    );
   });
 
   it('detaches everything when a worker thread exits without close()', async () => {

@@ -1,5 +1,14 @@
 import { native } from './bpf-error.js';
-import { loadAddon, type LibbpfLogLevel, type NativeBpfObject, type NativeRingHandle } from './native.js';
+import {
+  loadAddon,
+  type LibbpfLogLevel,
+  type NativeBpfObject,
+  type NativeProgramStats,
+  type NativeRingHandle,
+} from './native.js';
+
+/** Run count and cumulated run time of one program; the kernel counts only while kernel.bpf_stats_enabled=1. */
+export type ProgramStats = NativeProgramStats;
 
 export interface RingBufferStats {
   /** Records read from the ring. */
@@ -38,6 +47,14 @@ export function setLibbpfLogLevel(level: LibbpfLogLevel): void {
 }
 
 /**
+ * The members of a kernel enum as the running kernel's BTF names them (`skb_drop_reason` numbers differ
+ * between kernel versions, so they are resolved here rather than compiled in).
+ */
+export function kernelBtfEnum(name: string): Record<string, number> {
+  return native(() => loadAddon().kernelBtfEnum(name));
+}
+
+/**
  * A BPF object file through libbpf's lifecycle:
  * open → setGlobal → load → attachAll → openRingBuffer / mapLookup → close.
  * Every failure is a BpfError naming the step and the errno.
@@ -61,6 +78,11 @@ export class BpfObject {
     native(() => this.handle.setGlobal(name, value));
   }
 
+  /** Resizes a map before load (e.g. a ring buffer: a power of two, a multiple of the page size). */
+  setMapMaxEntries(map: string, entries: number): void {
+    native(() => this.handle.setMapMaxEntries(map, entries));
+  }
+
   /** Creates maps, relocates (CO-RE) and verifies every program. */
   load(): void {
     native(() => this.handle.load());
@@ -76,6 +98,25 @@ export class BpfObject {
     return native(() => this.handle.mapLookup(map, key));
   }
 
+  /** Inserts or replaces one entry of a (non per-CPU) map; key and value sizes must match the map. */
+  mapUpdate(map: string, key: Buffer, value: Buffer): void {
+    native(() => this.handle.mapUpdate(map, key, value));
+  }
+
+  /** Deletes one entry; false when it was absent. */
+  mapDelete(map: string, key: Buffer): boolean {
+    return native(() => this.handle.mapDelete(map, key));
+  }
+
+  /** Every entry of a hash or array map as [key, value] (values per CPU for per-CPU maps); bounded by max_entries. */
+  mapEntries(map: string): [Buffer, Buffer[] | Buffer][] {
+    return native(() => this.handle.mapEntries(map));
+  }
+
+  programStats(): ProgramStats[] {
+    return native(() => this.handle.programStats());
+  }
+
   /**
    * Drains a BPF_MAP_TYPE_RINGBUF map on a native thread and delivers batches of records.
    * Like a listening socket, an open consumer keeps the process alive until closed.
@@ -87,7 +128,15 @@ export class BpfObject {
   ): RingBufferConsumer {
     const { onError = (error: unknown) => process.emitWarning(`ring buffer ${map}: onBatch threw: ${String(error)}`), ...limits } = opts;
     let callbackErrors = 0;
-    const guarded = (records: Buffer[]): void => {
+    const guarded = (bytes: Buffer, ends: Uint32Array): void => {
+      // Views, not copies: one allocation per batch came from the native side.
+      const records = new Array<Buffer>(ends.length);
+      let start = 0;
+      for (let i = 0; i < ends.length; i++) {
+        const end = ends[i] ?? start;
+        records[i] = bytes.subarray(start, end);
+        start = end;
+      }
       try {
         onBatch(records);
       } catch (error) {

@@ -1,7 +1,9 @@
 export { BpfError } from './bpf-error.js';
 export {
   BpfObject,
+  kernelBtfEnum,
   setLibbpfLogLevel,
+  type ProgramStats,
   type RingBufferConsumer,
   type RingBufferOptions,
   type RingBufferStats,

@@ -26,9 +26,21 @@ export interface NativeBpfObject {
   setGlobal(name: string, value: Buffer | number | bigint): void;
   load(): void;
   attachAll(): string[];
+  setMapMaxEntries(map: string, entries: number): void;
   mapLookup(map: string, key: Buffer): Buffer[] | Buffer | null;
-  openRingBuffer(map: string, onBatch: (records: Buffer[]) => void, options: NativeRingOptions): NativeRingHandle;
+  mapUpdate(map: string, key: Buffer, value: Buffer): void;
+  mapDelete(map: string, key: Buffer): boolean;
+  mapEntries(map: string): [Buffer, Buffer[] | Buffer][];
+  programStats(): NativeProgramStats[];
+  /** onBatch gets the batch's records back to back and the end offset of each. */
+  openRingBuffer(map: string, onBatch: (bytes: Buffer, ends: Uint32Array) => void, options: NativeRingOptions): NativeRingHandle;
   close(): void;
+}
+
+export interface NativeProgramStats {
+  name: string;
+  runCount: number;
+  runTimeNs: number;
 }
 
 export type LibbpfLogLevel = 'silent' | 'warn' | 'info' | 'debug';
@@ -36,6 +48,7 @@ export type LibbpfLogLevel = 'silent' | 'warn' | 'info' | 'debug';
 interface Addon {
   NativeBpfObject: new (path: string) => NativeBpfObject;
   setLibbpfLogLevel(level: LibbpfLogLevel): void;
+  kernelBtfEnum(name: string): Record<string, number>;
 }
 
 const addonUrl = new URL('../build/Release/libbpf_ts.node', import.meta.url);

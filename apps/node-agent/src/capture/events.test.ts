@@ -38,6 +38,7 @@ int main(void) {
 	d.local_port = 40000; d.remote_port = 8080; d.family = 10;
 	d.direction = KS_DIR_INGRESS; d.syscall = KS_SYS_RECVFROM;
 	d.size = 9000; d.payload_len = 5; memcpy(d.payload, "GET /", 5);
+	d.netns = 4026531840u; d.protocol = 6; d.flags = KS_FLAG_TRUNCATED; d.cgroup_id = 0x1234ULL;
 	memset(&c, 0, sizeof(c));
 	c.hdr.kind = KS_EVENT_CLOSE; c.hdr.pid = 7; c.hdr.ts_ns = 99; c.hdr.tid = 8; c.hdr.fd = 3; c.hdr.conn_id = 0xabcdefULL;
 
@@ -46,19 +47,30 @@ int main(void) {
 	       OFF(ks_event_header, tid), OFF(ks_event_header, fd), OFF(ks_event_header, conn_id),
 	       (unsigned)sizeof(struct ks_event_header));
 	printf("\"data\":{\"comm\":%u,\"localAddr\":%u,\"remoteAddr\":%u,\"localPort\":%u,\"remotePort\":%u,"
-	       "\"family\":%u,\"direction\":%u,\"syscall\":%u,\"size\":%u,\"payloadLen\":%u,\"payload\":%u,\"sizeof\":%u},",
+	       "\"family\":%u,\"direction\":%u,\"syscall\":%u,\"size\":%u,\"payloadLen\":%u,\"netns\":%u,\"protocol\":%u,"
+	       "\"flags\":%u,\"cgroupId\":%u,\"payload\":%u,\"sizeof\":%u},",
 	       OFF(ks_data_event, comm), OFF(ks_data_event, local_addr), OFF(ks_data_event, remote_addr),
 	       OFF(ks_data_event, local_port), OFF(ks_data_event, remote_port), OFF(ks_data_event, family),
 	       OFF(ks_data_event, direction), OFF(ks_data_event, syscall), OFF(ks_data_event, size),
-	       OFF(ks_data_event, payload_len), OFF(ks_data_event, payload), (unsigned)sizeof(struct ks_data_event));
+	       OFF(ks_data_event, payload_len), OFF(ks_data_event, netns), OFF(ks_data_event, protocol),
+	       OFF(ks_data_event, flags), OFF(ks_data_event, cgroup_id), OFF(ks_data_event, payload),
+	       (unsigned)sizeof(struct ks_data_event));
 	printf("\"close\":{\"sizeof\":%u},\"commLen\":%u,\"addrLen\":%u,\"payloadMax\":%u,",
 	       (unsigned)sizeof(struct ks_close_event), KS_COMM_LEN, KS_ADDR_LEN, KS_PAYLOAD_MAX);
-	printf("\"enums\":{\"eventKind\":{\"data\":%d,\"close\":%d},\"direction\":{\"egress\":%d,\"ingress\":%d},"
-	       "\"syscall\":{\"read\":%d,\"write\":%d,\"sendto\":%d,\"recvfrom\":%d,\"close\":%d},"
-	       "\"stat\":{\"ringDrops\":%d,\"payloadFaults\":%d,\"count\":%d}},",
-	       KS_EVENT_DATA, KS_EVENT_CLOSE, KS_DIR_EGRESS, KS_DIR_INGRESS, KS_SYS_READ, KS_SYS_WRITE,
-	       KS_SYS_SENDTO, KS_SYS_RECVFROM, KS_SYS_CLOSE, KS_STAT_RING_DROPS, KS_STAT_PAYLOAD_FAULTS, KS_STAT_COUNT);
-	printf("\"sampleData\":\""); hex(&d, sizeof(d));
+	printf("\"enums\":{\"eventKind\":{\"data\":%d,\"close\":%d,\"connect\":%d,\"accept\":%d,\"log\":%d},"
+	       "\"direction\":{\"egress\":%d,\"ingress\":%d},",
+	       KS_EVENT_DATA, KS_EVENT_CLOSE, KS_EVENT_CONNECT, KS_EVENT_ACCEPT, KS_EVENT_LOG, KS_DIR_EGRESS, KS_DIR_INGRESS);
+	printf("\"syscall\":{\"read\":%d,\"write\":%d,\"sendto\":%d,\"recvfrom\":%d,\"close\":%d,\"readv\":%d,"
+	       "\"writev\":%d,\"sendmsg\":%d,\"recvmsg\":%d,\"connect\":%d,\"accept\":%d},",
+	       KS_SYS_READ, KS_SYS_WRITE, KS_SYS_SENDTO, KS_SYS_RECVFROM, KS_SYS_CLOSE, KS_SYS_READV, KS_SYS_WRITEV,
+	       KS_SYS_SENDMSG, KS_SYS_RECVMSG, KS_SYS_CONNECT, KS_SYS_ACCEPT);
+	printf("\"flag\":{\"truncated\":%d,\"iovLimit\":%d},\"filter\":{\"pid\":%d,\"cgroup\":%d,\"port\":%d},",
+	       KS_FLAG_TRUNCATED, KS_FLAG_IOV_LIMIT, KS_FILTER_PID, KS_FILTER_CGROUP, KS_FILTER_PORT);
+	printf("\"stat\":{\"ringDrops\":%d,\"payloadFaults\":%d,\"submitted\":%d,\"logRateLimited\":%d,"
+	       "\"filtered\":%d,\"count\":%d}},",
+	       KS_STAT_RING_DROPS, KS_STAT_PAYLOAD_FAULTS, KS_STAT_SUBMITTED, KS_STAT_LOG_RATE_LIMITED, KS_STAT_FILTERED,
+	       KS_STAT_COUNT);
+	printf("\"sampleData\":\""); hex(&d, offsetof(struct ks_data_event, payload) + d.payload_len);
 	printf("\",\"sampleClose\":\""); hex(&c, sizeof(c)); printf("\"}\n");
 	return 0;
 }
@@ -102,8 +114,8 @@ describe('layout matches kinsight_events.h', () => {
   });
 
   it('has the same enum values', () => {
-    const { eventKind, direction, syscall, stat } = ksEnums;
-    expect({ eventKind, direction, syscall, stat }).toEqual(facts.enums);
+    const { eventKind, direction, syscall, flag, filter, stat } = ksEnums;
+    expect({ eventKind, direction, syscall, flag, filter, stat }).toEqual(facts.enums);
   });
 
   it('decodes a data record encoded by C', () => {
@@ -119,6 +131,9 @@ describe('layout matches kinsight_events.h', () => {
         fd: 17,
         connId: 0xffff888012345678n,
         family: 6,
+        transport: 'tcp',
+        netns: 4026531840,
+        cgroupId: 0x1234n,
         localAddr: '2001:db8::1',
         localPort: 40000,
         remoteAddr: '::1',
@@ -127,6 +142,7 @@ describe('layout matches kinsight_events.h', () => {
         syscall: 'recvfrom',
         size: 9000,
         payload: Buffer.from('GET /'),
+        truncated: true,
       },
     });
   });

@@ -16,8 +16,12 @@ export const ksLayout = {
     syscall: 87,
     size: 88,
     payloadLen: 92,
-    payload: 96,
-    sizeof: 4192,
+    netns: 96,
+    protocol: 100,
+    flags: 101,
+    cgroupId: 104,
+    payload: 112,
+    sizeof: 4208,
   },
   close: { sizeof: 32 },
   commLen: 16,
@@ -26,18 +30,24 @@ export const ksLayout = {
 } as const;
 
 export const ksEnums = {
-  eventKind: { data: 1, close: 2 },
+  eventKind: { data: 1, close: 2, connect: 3, accept: 4, log: 5 },
   direction: { egress: 1, ingress: 2 },
-  syscall: { read: 1, write: 2, sendto: 3, recvfrom: 4, close: 5 },
+  syscall: {
+    read: 1, write: 2, sendto: 3, recvfrom: 4, close: 5, readv: 6, writev: 7, sendmsg: 8, recvmsg: 9, connect: 10, accept: 11,
+  },
+  flag: { truncated: 1, iovLimit: 2 },
   family: { inet: 2, inet6: 10 },
-  stat: { ringDrops: 0, payloadFaults: 1, count: 4 },
+  protocol: { tcp: 6, udp: 17 },
+  stat: { ringDrops: 0, payloadFaults: 1, submitted: 2, logRateLimited: 3, filtered: 4, count: 8 },
+  filter: { pid: 1, cgroup: 2, port: 4 },
 } as const;
 
 export type Direction = 'egress' | 'ingress';
-export type DataSyscall = 'read' | 'write' | 'sendto' | 'recvfrom';
+export type DataSyscall = 'read' | 'write' | 'sendto' | 'recvfrom' | 'readv' | 'writev' | 'sendmsg' | 'recvmsg';
+export type Transport = 'tcp' | 'udp';
 
-export interface DataEvent {
-  kind: 'data';
+/** Who the process is, and the socket's two ends, as the kernel saw them at the call. */
+interface SocketFacts {
   tsNs: bigint;
   pid: number;
   tid: number;
@@ -46,16 +56,46 @@ export interface DataEvent {
   /** Kernel address of the socket's struct sock; joins with tcp:* tracepoints' skaddr. */
   connId: bigint;
   family: 4 | 6;
+  transport: Transport;
+  /** inode number of the socket's network namespace */
+  netns: number;
+  cgroupId: bigint;
   localAddr: string;
   localPort: number;
+  /** for unconnected UDP, the datagram's peer */
   remoteAddr: string;
   remotePort: number;
+}
+
+export interface DataEvent extends SocketFacts {
+  kind: 'data';
   direction: Direction;
   syscall: DataSyscall;
   /** Bytes the syscall moved. */
   size: number;
   /** The first min(size, payload cap) bytes. */
   payload: Buffer;
+  /** payload holds fewer bytes than the syscall moved */
+  truncated: boolean;
+}
+
+/** connect() (this side is the client) or accept() (the server) of a socket. */
+export interface LifecycleEvent extends SocketFacts {
+  kind: 'connect' | 'accept';
+}
+
+/** A write to stdout/stderr that is not a socket. */
+export interface LogEvent {
+  kind: 'log';
+  tsNs: bigint;
+  pid: number;
+  tid: number;
+  comm: string;
+  fd: number;
+  cgroupId: bigint;
+  size: number;
+  payload: Buffer;
+  truncated: boolean;
 }
 
 export interface CloseEvent {
@@ -66,16 +106,13 @@ export interface CloseEvent {
   connId: bigint;
 }
 
-export type CaptureEvent = DataEvent | CloseEvent;
+export type CaptureEvent = DataEvent | LifecycleEvent | LogEvent | CloseEvent;
 
 export type DecodeResult = { ok: true; event: CaptureEvent } | { ok: false; reason: string };
 
-const syscallNames = new Map<number, DataSyscall>([
-  [ksEnums.syscall.read, 'read'],
-  [ksEnums.syscall.write, 'write'],
-  [ksEnums.syscall.sendto, 'sendto'],
-  [ksEnums.syscall.recvfrom, 'recvfrom'],
-]);
+const syscallNames = new Map<number, DataSyscall>(
+  (['read', 'write', 'sendto', 'recvfrom', 'readv', 'writev', 'sendmsg', 'recvmsg'] as const).map((name) => [ksEnums.syscall[name], name]),
+);
 
 function formatIpv4(bytes: Buffer): string {
   return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
@@ -109,49 +146,76 @@ function decodeComm(bytes: Buffer): string {
   return bytes.subarray(0, end < 0 ? bytes.length : end).toString('utf8');
 }
 
-function decodeData(record: Buffer): DecodeResult {
+function decodeSocketFacts(record: Buffer, familyCode: number): SocketFacts | string {
   const d = ksLayout.data;
-  if (record.length < d.sizeof) return { ok: false, reason: `data record has ${record.length} bytes, expected ${d.sizeof}` };
-  const familyCode = record.readUInt16LE(d.family);
-  if (familyCode !== ksEnums.family.inet && familyCode !== ksEnums.family.inet6) {
-    return { ok: false, reason: `unknown address family ${familyCode}` };
-  }
-  const directionCode = record.readUInt8(d.direction);
-  const direction: Direction | undefined =
-    directionCode === ksEnums.direction.egress ? 'egress' : directionCode === ksEnums.direction.ingress ? 'ingress' : undefined;
-  const syscall = syscallNames.get(record.readUInt8(d.syscall));
-  if (!direction || !syscall) return { ok: false, reason: `unknown direction ${directionCode} or syscall` };
-  const payloadLen = record.readUInt32LE(d.payloadLen);
-  if (payloadLen > ksLayout.payloadMax) return { ok: false, reason: `payload length ${payloadLen} exceeds ${ksLayout.payloadMax}` };
-
+  const h = ksLayout.header;
+  if (familyCode !== ksEnums.family.inet && familyCode !== ksEnums.family.inet6) return `unknown address family ${familyCode}`;
+  const protocol = record.readUInt8(d.protocol);
+  if (protocol !== ksEnums.protocol.tcp && protocol !== ksEnums.protocol.udp) return `unknown IP protocol ${protocol}`;
   const family = familyCode === ksEnums.family.inet ? 4 : 6;
   const format = (offset: number): string => {
     const bytes = record.subarray(offset, offset + ksLayout.addrLen);
     return family === 4 ? formatIpv4(bytes) : formatIpv6(bytes);
   };
-  const h = ksLayout.header;
   return {
-    ok: true,
-    event: {
-      kind: 'data',
-      tsNs: record.readBigUInt64LE(h.tsNs),
-      pid: record.readUInt32LE(h.pid),
-      tid: record.readUInt32LE(h.tid),
-      comm: decodeComm(record.subarray(d.comm, d.comm + ksLayout.commLen)),
-      fd: record.readInt32LE(h.fd),
-      connId: record.readBigUInt64LE(h.connId),
-      family,
-      localAddr: format(d.localAddr),
-      localPort: record.readUInt16LE(d.localPort),
-      remoteAddr: format(d.remoteAddr),
-      remotePort: record.readUInt16LE(d.remotePort),
-      direction,
-      syscall,
-      size: record.readUInt32LE(d.size),
-      // A copy, so a short payload does not keep the whole 4 KiB record alive.
-      payload: Buffer.from(record.subarray(d.payload, d.payload + payloadLen)),
-    },
+    tsNs: record.readBigUInt64LE(h.tsNs),
+    pid: record.readUInt32LE(h.pid),
+    tid: record.readUInt32LE(h.tid),
+    comm: decodeComm(record.subarray(d.comm, d.comm + ksLayout.commLen)),
+    fd: record.readInt32LE(h.fd),
+    connId: record.readBigUInt64LE(h.connId),
+    family,
+    transport: protocol === ksEnums.protocol.tcp ? 'tcp' : 'udp',
+    netns: record.readUInt32LE(d.netns),
+    cgroupId: record.readBigUInt64LE(d.cgroupId),
+    localAddr: format(d.localAddr),
+    localPort: record.readUInt16LE(d.localPort),
+    remoteAddr: format(d.remoteAddr),
+    remotePort: record.readUInt16LE(d.remotePort),
   };
+}
+
+/** Data, connect, accept and log records share one layout; the record ends after payload_len bytes. */
+function decodeSocketRecord(record: Buffer, kind: number): DecodeResult {
+  const d = ksLayout.data;
+  if (record.length < d.payload) return { ok: false, reason: `record of kind ${kind} has ${record.length} bytes, shorter than its ${d.payload}-byte head` };
+  const payloadLen = record.readUInt32LE(d.payloadLen);
+  if (payloadLen > ksLayout.payloadMax) return { ok: false, reason: `payload length ${payloadLen} exceeds ${ksLayout.payloadMax}` };
+  if (record.length < d.payload + payloadLen) return { ok: false, reason: `record has ${record.length} bytes, its payload needs ${d.payload + payloadLen}` };
+  const flags = record.readUInt8(d.flags);
+  const size = record.readUInt32LE(d.size);
+  // A copy: records are views into a whole ring batch, and a parser holding a partial message must not
+  // keep the batch alive.
+  const payload = Buffer.from(record.subarray(d.payload, d.payload + payloadLen));
+  const truncated = (flags & ksEnums.flag.truncated) !== 0;
+  const h = ksLayout.header;
+  if (kind === ksEnums.eventKind.log) {
+    return {
+      ok: true,
+      event: {
+        kind: 'log',
+        tsNs: record.readBigUInt64LE(h.tsNs),
+        pid: record.readUInt32LE(h.pid),
+        tid: record.readUInt32LE(h.tid),
+        comm: decodeComm(record.subarray(d.comm, d.comm + ksLayout.commLen)),
+        fd: record.readInt32LE(h.fd),
+        cgroupId: record.readBigUInt64LE(d.cgroupId),
+        size,
+        payload,
+        truncated,
+      },
+    };
+  }
+  const facts = decodeSocketFacts(record, record.readUInt16LE(d.family));
+  if (typeof facts === 'string') return { ok: false, reason: facts };
+  if (kind === ksEnums.eventKind.connect) return { ok: true, event: { kind: 'connect', ...facts } };
+  if (kind === ksEnums.eventKind.accept) return { ok: true, event: { kind: 'accept', ...facts } };
+  const directionCode = record.readUInt8(d.direction);
+  const direction: Direction | undefined =
+    directionCode === ksEnums.direction.egress ? 'egress' : directionCode === ksEnums.direction.ingress ? 'ingress' : undefined;
+  const syscall = syscallNames.get(record.readUInt8(d.syscall));
+  if (!direction || !syscall) return { ok: false, reason: `unknown direction ${directionCode} or syscall` };
+  return { ok: true, event: { kind: 'data', ...facts, direction, syscall, size, payload, truncated } };
 }
 
 /** Decodes one ring record; never throws. */
@@ -159,7 +223,6 @@ export function decodeCaptureEvent(record: Buffer): DecodeResult {
   const h = ksLayout.header;
   if (record.length < h.sizeof) return { ok: false, reason: `record has ${record.length} bytes, shorter than the ${h.sizeof}-byte header` };
   const kind = record.readUInt32LE(h.kind);
-  if (kind === ksEnums.eventKind.data) return decodeData(record);
   if (kind === ksEnums.eventKind.close) {
     return {
       ok: true,
@@ -172,6 +235,7 @@ export function decodeCaptureEvent(record: Buffer): DecodeResult {
       },
     };
   }
+  if (kind >= ksEnums.eventKind.data && kind <= ksEnums.eventKind.log) return decodeSocketRecord(record, kind);
   return { ok: false, reason: `unknown event kind ${kind}` };
 }
 

@@ -10,12 +10,18 @@ export {
   type DataSyscall,
   type DecodeResult,
   type Direction,
+  type LifecycleEvent,
+  type LogEvent,
+  type Transport,
 } from './events.js';
 export {
   KernelCapture,
   checkKernelSupport,
   defaultObjectPath,
+  type CaptureFilter,
   type KernelCaptureOptions,
   type KernelCaptureStats,
   type KernelSupport,
 } from './kernel-capture.js';
+export { decodeTcpConn, deltaOf, ksTcpEnums, ksTcpLayout, type TcpConnDelta, type TcpConnSnapshot, type TcpRole } from './net-stats.js';
+export { NetworkMonitor, defaultNetObjectPath, dropReasonNames, type NetworkInterval, type NetworkMonitorStats } from './network-monitor.js';

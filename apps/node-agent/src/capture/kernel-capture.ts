@@ -2,7 +2,7 @@
 // buffer and decodes records into CaptureEvents.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { BpfObject, type RingBufferConsumer } from '@kinsight/libbpf-ts';
+import { BpfObject, type ProgramStats, type RingBufferConsumer } from '@kinsight/libbpf-ts';
 import { CaptureDecoder, ksEnums, ksLayout, type CaptureEvent } from './events.js';
 
 export const defaultObjectPath = fileURLToPath(new URL('../../../../bpf/.output/l7_capture.bpf.o', import.meta.url));
@@ -17,15 +17,37 @@ export interface KernelCaptureOptions {
   payloadCap?: number;
   /** Process never captured (default: this process, so the agent does not see itself; 0 = none). */
   excludeTgid?: number;
+  /** Ring buffer size in bytes, a power of two ≥ 4096 (default 16 MiB). */
+  ringBytes?: number;
+  /** The reader is woken when this much is pending; below it, it polls every `pollMs` (default 256 KiB). */
+  wakeupBytes?: number;
+  pollMs?: number;
+  /** Bytes kept of one stdout/stderr write (default 1024) and such writes per process per second (default 200). */
+  logCap?: number;
+  logWritesPerSec?: number;
+}
+
+/** Run-time filters, held in BPF maps; an empty or absent list means "everything". */
+export interface CaptureFilter {
+  pids?: readonly number[];
+  /** cgroup v2 ids (the inode number of the cgroup directory) */
+  cgroupIds?: readonly bigint[];
+  ports?: readonly number[];
 }
 
 export interface KernelCaptureStats {
   events: number;
+  /** Events the kernel put in the ring buffer. */
+  submitted: number;
   /** Events the kernel could not put in the ring buffer (it was full). */
   ringDrops: number;
+  payloadFaults: number;
+  logRateLimited: number;
+  filtered: number;
   decodeErrors: number;
-  /** Batches dropped because JS fell behind the drain thread. */
+  /** Batches (and their records) dropped because JS fell behind the drain thread. */
   droppedBatches: number;
+  droppedRecords: number;
 }
 
 export type KernelSupport = { ok: true } | { ok: false; missing: string[] };
@@ -68,13 +90,31 @@ export class KernelCapture {
   private readonly decoder = new CaptureDecoder();
   private consumer: RingBufferConsumer | undefined;
   private closed = false;
-  private finalRingDrops = 0;
 
-  private constructor(private readonly object: BpfObject) {}
+  private finalStats: number[] = [];
+
+  private constructor(
+    private readonly object: BpfObject,
+    private readonly pollMs: number,
+  ) {}
 
   /** Opens, configures, loads and attaches the capture programs. Events flow after start(). */
   static open(opts: KernelCaptureOptions = {}): KernelCapture {
-    const { objectPath = defaultObjectPath, payloadCap = ksLayout.payloadMax, excludeTgid = process.pid } = opts;
+    const {
+      objectPath = defaultObjectPath,
+      payloadCap = ksLayout.payloadMax,
+      excludeTgid = process.pid,
+      ringBytes = 16 * 1024 * 1024,
+      wakeupBytes = 256 * 1024,
+      logCap = 1024,
+      logWritesPerSec = 200,
+    } = opts;
+    if (!Number.isInteger(ringBytes) || ringBytes < 4096 || (ringBytes & (ringBytes - 1)) !== 0) {
+      throw new RangeError(`KernelCapture: ringBytes must be a power of two ≥ 4096, got ${ringBytes}`);
+    }
+    if (!Number.isInteger(logCap) || logCap < 1 || logCap > ksLayout.payloadMax) {
+      throw new RangeError(`KernelCapture: logCap must be an integer in 1..${ksLayout.payloadMax}, got ${logCap}`);
+    }
     if (!Number.isInteger(payloadCap) || payloadCap < 1 || payloadCap > ksLayout.payloadMax) {
       throw new RangeError(`KernelCapture: payloadCap must be an integer in 1..${ksLayout.payloadMax}, got ${payloadCap}`);
     }
@@ -88,32 +128,70 @@ export class KernelCapture {
     try {
       object.setGlobal('payload_cap', payloadCap);
       object.setGlobal('exclude_tgid', excludeTgid);
+      object.setGlobal('wakeup_bytes', wakeupBytes);
+      object.setGlobal('log_cap', logCap);
+      object.setGlobal('log_writes_per_sec', logWritesPerSec);
+      object.setMapMaxEntries(eventsMap, ringBytes);
       object.load();
       object.attachAll();
     } catch (error) {
       object.close();
       throw error;
     }
-    return new KernelCapture(object);
+    return new KernelCapture(object, opts.pollMs ?? 20);
+  }
+
+  /** Replaces the run-time filters; takes effect for the next syscall. */
+  setFilter(filter: CaptureFilter): void {
+    const sets: [string, Buffer[], number][] = [
+      ['ks_filter_pids', (filter.pids ?? []).map((pid) => u32(pid)), ksEnums.filter.pid],
+      ['ks_filter_cgroups', (filter.cgroupIds ?? []).map((id) => u64(id)), ksEnums.filter.cgroup],
+      ['ks_filter_ports', (filter.ports ?? []).map((port) => u16(port)), ksEnums.filter.port],
+    ];
+    let flags = 0;
+    for (const [map, keys, flag] of sets) {
+      for (const [key] of this.object.mapEntries(map)) this.object.mapDelete(map, key);
+      for (const key of keys) this.object.mapUpdate(map, key, Buffer.from([1]));
+      if (keys.length > 0) flags |= flag;
+    }
+    const config = Buffer.alloc(8);
+    config.writeUInt32LE(flags, 0);
+    this.object.mapUpdate('ks_filter_config', u32(0), config);
   }
 
   /** Starts draining; onEvents gets each decoded batch (never empty). */
   start(onEvents: (events: CaptureEvent[]) => void): void {
     if (this.closed) throw new Error('KernelCapture: start() after close()');
     if (this.consumer) throw new Error('KernelCapture: start() called twice');
-    this.consumer = this.object.openRingBuffer(eventsMap, (records) => {
-      const events = this.decoder.decodeBatch(records);
-      if (events.length > 0) onEvents(events);
-    });
+    this.consumer = this.object.openRingBuffer(
+      eventsMap,
+      (records) => {
+        const events = this.decoder.decodeBatch(records);
+        if (events.length > 0) onEvents(events);
+      },
+      { pollMs: this.pollMs, maxBatch: 1024, maxQueuedBatches: 256 },
+    );
   }
 
   stats(): KernelCaptureStats {
+    const stat = this.closed ? this.finalStats : this.readStats();
+    const at = (index: number): number => stat[index] ?? 0;
     return {
       events: this.decoder.decoded,
-      ringDrops: this.closed ? this.finalRingDrops : this.readRingDrops(),
+      submitted: at(ksEnums.stat.submitted),
+      ringDrops: at(ksEnums.stat.ringDrops),
+      payloadFaults: at(ksEnums.stat.payloadFaults),
+      logRateLimited: at(ksEnums.stat.logRateLimited),
+      filtered: at(ksEnums.stat.filtered),
       decodeErrors: this.decoder.errors,
       droppedBatches: this.consumer?.stats().droppedBatches ?? 0,
+      droppedRecords: this.consumer?.stats().droppedRecords ?? 0,
     };
+  }
+
+  /** Run count and time per capture program (the kernel counts only while kernel.bpf_stats_enabled=1). */
+  programStats(): ProgramStats[] {
+    return this.closed ? [] : this.object.programStats();
   }
 
   /** Idempotent: stops the drain, detaches the programs, frees the maps. */
@@ -121,15 +199,35 @@ export class KernelCapture {
     if (this.closed) return;
     this.closed = true;
     this.consumer?.close();
-    this.finalRingDrops = this.readRingDrops();
+    this.finalStats = this.readStats();
     this.object.close();
   }
 
-  private readRingDrops(): number {
-    const key = Buffer.alloc(4);
-    key.writeUInt32LE(ksEnums.stat.ringDrops);
-    const perCpu = this.object.mapLookup(statsMap, key);
-    const values = Array.isArray(perCpu) ? perCpu : perCpu ? [perCpu] : [];
-    return values.reduce((sum, value) => sum + Number(value.readBigUInt64LE(0)), 0);
+  /** Every ks_stats counter, summed over CPUs. */
+  private readStats(): number[] {
+    const sums: number[] = [];
+    for (const [key, perCpu] of this.object.mapEntries(statsMap)) {
+      const values = Array.isArray(perCpu) ? perCpu : [perCpu];
+      sums[key.readUInt32LE(0)] = values.reduce((sum, value) => sum + Number(value.readBigUInt64LE(0)), 0);
+    }
+    return sums;
   }
+}
+
+function u16(value: number): Buffer {
+  const b = Buffer.alloc(2);
+  b.writeUInt16LE(value);
+  return b;
+}
+
+function u32(value: number): Buffer {
+  const b = Buffer.alloc(4);
+  b.writeUInt32LE(value);
+  return b;
+}
+
+function u64(value: bigint): Buffer {
+  const b = Buffer.alloc(8);
+  b.writeBigUInt64LE(value);
+  return b;
 }

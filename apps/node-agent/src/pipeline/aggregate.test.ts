@@ -1,5 +1,6 @@
+import { LATENCY_BUCKET_COUNT, latencyBucketIndex } from '@kinsight/topology';
 import { describe, expect, it } from 'vitest';
-import { type Call, EdgeAggregator, isError, statusClassOf } from './aggregate.js';
+import { type Call, EdgeAggregator, statusClassOf, toWireEdges, toWireEndpoints } from './aggregate.js';
 
 const gateway = { kind: 'service', name: 'gateway:7001' } as const;
 const product = { kind: 'service', name: 'product:7002' } as const;
@@ -9,54 +10,93 @@ function call(overrides: Partial<Call>): Call {
     client: gateway,
     server: product,
     protocol: 'http1',
-    method: 'GET',
-    status: 200,
+    operation: 'GET',
+    status: '200',
+    error: false,
+    route: '/items/{id}',
     startEpochMs: 1_700_000_003_000,
     latencyMs: 10,
     ...overrides,
   };
 }
 
-describe('statusClassOf / isError', () => {
-  it('classes statuses and treats unanswered calls as errors', () => {
-    expect([101, 200, 302, 404, 503, null, 42].map(statusClassOf)).toEqual(['1xx', '2xx', '3xx', '4xx', '5xx', 'other', 'other']);
-    expect([200, 404, 500, 503, null].map(isError)).toEqual([false, false, true, true, true]);
+/** A histogram with `counts[i]` calls in the bucket of latency `i`. */
+function histogramOf(latencies: number[]): number[] {
+  const h = new Array<number>(LATENCY_BUCKET_COUNT).fill(0);
+  for (const l of latencies) h[latencyBucketIndex(l)] = (h[latencyBucketIndex(l)] ?? 0) + 1;
+  return h;
+}
+
+describe('statusClassOf', () => {
+  it('classes HTTP statuses; other protocols are `other`', () => {
+    expect(['101', '200', '302', '404', '503', null, '42', 'NXDOMAIN', 200].map(statusClassOf)).toEqual([
+      '1xx', '2xx', '3xx', '4xx', '5xx', 'other', 'other', 'other', '2xx',
+    ]);
   });
 });
 
 describe('EdgeAggregator', () => {
-  it('sums requests, errors and latency per bucket, edge, method and status class', () => {
+  it('sums requests, errors, latency and a mergeable histogram per bucket, edge, operation and status class', () => {
     const agg = new EdgeAggregator();
     agg.add(call({ latencyMs: 10 }));
     agg.add(call({ latencyMs: 30 }));
-    agg.add(call({ status: 503, latencyMs: 5 }));
+    agg.add(call({ status: '503', error: true, latencyMs: 5 }));
     agg.add(call({ startEpochMs: 1_700_000_011_000, latencyMs: 7 })); // next bucket
-    const rows = agg.drain().sort((a, b) => a.bucketStart - b.bucketStart || a.statusClass.localeCompare(b.statusClass));
-    expect(rows).toEqual([
-      { bucketStart: 1_700_000_000_000, bucketSeconds: 10, client: gateway, server: product, protocol: 'http1', method: 'GET', statusClass: '2xx', requests: 2, errors: 0, latencySumMs: 40, latencyMaxMs: 30 },
-      { bucketStart: 1_700_000_000_000, bucketSeconds: 10, client: gateway, server: product, protocol: 'http1', method: 'GET', statusClass: '5xx', requests: 1, errors: 1, latencySumMs: 5, latencyMaxMs: 5 },
-      { bucketStart: 1_700_000_010_000, bucketSeconds: 10, client: gateway, server: product, protocol: 'http1', method: 'GET', statusClass: '2xx', requests: 1, errors: 0, latencySumMs: 7, latencyMaxMs: 7 },
+    const { edges, endpoints } = agg.drain();
+    const sorted = edges.sort((a, b) => a.bucketStart - b.bucketStart || a.statusClass.localeCompare(b.statusClass));
+    const row = (bucketStart: number, statusClass: string, requests: number, errors: number, latencies: number[]) => ({
+      bucketStart, bucketSeconds: 10, client: gateway, server: product, protocol: 'http1', operation: 'GET', statusClass, requests, errors,
+      latencySumMs: latencies.reduce((a, b) => a + b, 0), latencyMaxMs: Math.max(...latencies), latencyHistogram: histogramOf(latencies),
+    });
+    expect(sorted).toEqual([
+      row(1_700_000_000_000, '2xx', 2, 0, [10, 30]),
+      row(1_700_000_000_000, '5xx', 1, 1, [5]),
+      row(1_700_000_010_000, '2xx', 1, 0, [7]),
+    ]);
+    expect(endpoints.map((e) => [e.route, e.statusClass, e.requests])).toEqual([
+      ['/items/{id}', '2xx', 2],
+      ['/items/{id}', '5xx', 1],
+      ['/items/{id}', '2xx', 1],
     ]);
     expect(agg.size).toBe(0);
   });
 
+  it('aggregates every protocol by its outcome, and sends only what the API accepts as edges', () => {
+    const agg = new EdgeAggregator();
+    agg.add(call({ protocol: 'redis', operation: 'GET', status: 'OK', route: null }));
+    agg.add(call({ protocol: 'redis', operation: 'GET', status: 'ERR', error: true, route: null }));
+    agg.add(call({ protocol: 'dns', operation: 'A', status: 'NXDOMAIN', error: true, route: null }));
+    agg.add(call({}));
+    const { edges, endpoints } = agg.drain();
+    expect(edges.map((e) => [e.protocol, e.operation, e.statusClass, e.requests, e.errors])).toEqual([
+      ['redis', 'GET', 'other', 2, 1],
+      ['dns', 'A', 'other', 1, 1],
+      ['http1', 'GET', '2xx', 1, 0],
+    ]);
+    expect(toWireEdges(edges).map((e) => [e.protocol, e.method, e.requests])).toEqual([['http1', 'GET', 1]]);
+    expect(toWireEndpoints(endpoints).map((e) => [e.method, e.route])).toEqual([['GET', '/items/{id}']]);
+    expect(Object.keys(toWireEdges(edges)[0] ?? {}).sort()).toEqual(
+      ['bucketSeconds', 'bucketStart', 'client', 'errors', 'latencyHistogram', 'latencyMaxMs', 'latencySumMs', 'method', 'protocol', 'requests', 'server', 'statusClass'],
+    );
+  });
+
   it('drains only buckets that ended before the cut-off', () => {
     const agg = new EdgeAggregator();
-    agg.add(call({ startEpochMs: 1_700_000_003_000 }));
-    agg.add(call({ startEpochMs: 1_700_000_012_000 }));
-    expect(agg.drain(1_700_000_015_000).map((r) => r.bucketStart)).toEqual([1_700_000_000_000]);
+    agg.add(call({ startEpochMs: 1_700_000_003_000, route: null }));
+    agg.add(call({ startEpochMs: 1_700_000_012_000, route: null }));
+    expect(agg.drain(1_700_000_015_000).edges.map((r) => r.bucketStart)).toEqual([1_700_000_000_000]);
     expect(agg.size).toBe(1);
   });
 
   it('drops and counts new keys beyond its bound instead of growing', () => {
     const agg = new EdgeAggregator(2);
-    agg.add(call({ method: 'GET' }));
-    agg.add(call({ method: 'POST' }));
-    agg.add(call({ method: 'PUT' }));
-    agg.add(call({ method: 'GET' }));
+    agg.add(call({ operation: 'GET', route: null }));
+    agg.add(call({ operation: 'POST', route: null }));
+    agg.add(call({ operation: 'PUT', route: null }));
+    agg.add(call({ operation: 'GET', route: null }));
     expect(agg.size).toBe(2);
     expect(agg.dropped).toBe(1);
-    expect(agg.drain().map((r) => [r.method, r.requests])).toEqual([
+    expect(agg.drain().edges.map((r) => [r.operation, r.requests])).toEqual([
       ['GET', 2],
       ['POST', 1],
     ]);

@@ -1,23 +1,61 @@
+import type { ProtocolName } from '@kinsight/protocol-parsers';
+import { emptyLatencyHistogram, latencyBucketIndex } from '@kinsight/topology';
 import type { PeerRef } from './identity.js';
 
 export const BUCKET_MS = 10_000;
 
 export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
 
-/** One observed call, already attributed to a client and a server. */
+/** One observed call of any protocol, already attributed to a client and a server. */
 export interface Call {
   client: PeerRef;
   server: PeerRef;
-  protocol: 'http1';
-  method: string;
-  /** HTTP status, or null when the connection ended without a response */
-  status: number | null;
+  protocol: ProtocolName;
+  /** HTTP method, Redis command, SQL verb, DNS qtype … (the parsers' `outcome(tx).operation`) */
+  operation: string;
+  /** the protocol's own status words ("200", "NXDOMAIN", "ERR"), null without a response */
+  status: string | null;
+  error: boolean;
+  /** collapsed route (`/users/{id}`) for HTTP, null for other protocols */
+  route: string | null;
   startEpochMs: number;
   latencyMs: number;
 }
 
-/** The aggregate the API stores: one row per bucket × edge × method × status class. */
-export interface EdgeRow {
+interface Red {
+  requests: number;
+  errors: number;
+  latencySumMs: number;
+  latencyMaxMs: number;
+  /** counts per LATENCY_BUCKET_BOUNDS_MS bucket plus overflow: mergeable across agents and buckets */
+  latencyHistogram: number[];
+}
+
+/** Golden metrics per 10 s bucket × edge × protocol × operation × status class. */
+export interface CallRow extends Red {
+  bucketStart: number;
+  bucketSeconds: 10;
+  client: PeerRef;
+  server: PeerRef;
+  protocol: ProtocolName;
+  operation: string;
+  statusClass: StatusClass;
+}
+
+/** The same per server endpoint: bucket × server × protocol × operation × route × status class. */
+export interface EndpointRow extends Red {
+  bucketStart: number;
+  bucketSeconds: 10;
+  server: PeerRef;
+  protocol: ProtocolName;
+  operation: string;
+  route: string;
+  statusClass: StatusClass;
+}
+
+/** What the API's `edges` section accepts today (HTTP/1 only; the histogram is optional there). */
+export interface EdgeRow extends Omit<Red, 'latencyHistogram'> {
+  latencyHistogram?: number[];
   bucketStart: number;
   bucketSeconds: 10;
   client: PeerRef;
@@ -25,79 +63,105 @@ export interface EdgeRow {
   protocol: 'http1';
   method: string;
   statusClass: StatusClass;
-  requests: number;
-  errors: number;
-  latencySumMs: number;
-  latencyMaxMs: number;
 }
 
-export function statusClassOf(status: number | null): StatusClass {
-  if (status === null || status < 100 || status > 599) return 'other';
-  return `${Math.floor(status / 100)}xx` as StatusClass;
-}
+export type WireEndpointRow = Omit<EndpointRow, 'protocol' | 'operation'> & { protocol: 'http1'; method: string };
 
-/** Server errors and calls that got no answer count as errors; 4xx are the client's mistake. */
-export function isError(status: number | null): boolean {
-  return status === null || status >= 500;
+const HTTP_STATUS = /^[1-5]\d\d$/;
+
+/** HTTP statuses by class; every other protocol's status is `other` (its errors count in `errors`). */
+export function statusClassOf(status: string | number | null): StatusClass {
+  const text = status === null ? '' : String(status);
+  return HTTP_STATUS.test(text) ? (`${text[0]}xx` as StatusClass) : 'other';
 }
 
 const peerKey = (p: PeerRef) => (p.kind === 'service' ? `s:${p.name}` : `e:${p.address}`);
 
+function addTo(row: Red, call: Call): void {
+  const latency = Math.max(0, call.latencyMs);
+  row.requests++;
+  if (call.error) row.errors++;
+  row.latencySumMs += latency;
+  row.latencyMaxMs = Math.max(row.latencyMaxMs, latency);
+  const index = latencyBucketIndex(latency);
+  row.latencyHistogram[index] = (row.latencyHistogram[index] ?? 0) + 1;
+}
+
+const emptyRed = (): Red => ({ requests: 0, errors: 0, latencySumMs: 0, latencyMaxMs: 0, latencyHistogram: emptyLatencyHistogram() });
+
 /**
- * Golden metrics per 10 s bucket and edge. Bounded: past `maxKeys` open rows new keys are dropped
- * and counted, so a cardinality explosion costs data, never memory.
+ * Aggregate stage. Bounded: past `maxKeys` open rows (edges and endpoints each) new keys are dropped and
+ * counted, so a cardinality explosion costs data, never memory.
  */
 export class EdgeAggregator {
-  private readonly rows = new Map<string, EdgeRow>();
+  private readonly edges = new Map<string, CallRow>();
+  private readonly endpoints = new Map<string, EndpointRow>();
   dropped = 0;
 
   constructor(private readonly maxKeys = 50_000) {}
 
   get size(): number {
-    return this.rows.size;
+    return this.edges.size + this.endpoints.size;
   }
 
   add(call: Call): void {
     const bucketStart = Math.floor(call.startEpochMs / BUCKET_MS) * BUCKET_MS;
     const statusClass = statusClassOf(call.status);
-    const key = `${bucketStart}|${peerKey(call.client)}|${peerKey(call.server)}|${call.protocol}|${call.method}|${statusClass}`;
-    let row = this.rows.get(key);
-    if (!row) {
-      if (this.rows.size >= this.maxKeys) {
+    const base = `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
+    const edgeKey = `${base}|${peerKey(call.client)}`;
+    let edge = this.edges.get(edgeKey);
+    if (!edge) {
+      if (this.edges.size >= this.maxKeys) {
         this.dropped++;
         return;
       }
-      row = {
-        bucketStart,
-        bucketSeconds: 10,
-        client: call.client,
-        server: call.server,
-        protocol: call.protocol,
-        method: call.method,
-        statusClass,
-        requests: 0,
-        errors: 0,
-        latencySumMs: 0,
-        latencyMaxMs: 0,
-      };
-      this.rows.set(key, row);
+      edge = { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() };
+      this.edges.set(edgeKey, edge);
     }
-    const latency = Math.max(0, call.latencyMs);
-    row.requests++;
-    if (isError(call.status)) row.errors++;
-    row.latencySumMs += latency;
-    row.latencyMaxMs = Math.max(row.latencyMaxMs, latency);
+    addTo(edge, call);
+    if (call.route === null) return;
+    const endpointKey = `${base}|${call.route}`;
+    let endpoint = this.endpoints.get(endpointKey);
+    if (!endpoint) {
+      if (this.endpoints.size >= this.maxKeys) {
+        this.dropped++;
+        return;
+      }
+      endpoint = { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() };
+      this.endpoints.set(endpointKey, endpoint);
+    }
+    addTo(endpoint, call);
   }
 
   /** Removes and returns the rows whose bucket ended before `beforeEpochMs` (all rows when omitted). */
-  drain(beforeEpochMs = Number.POSITIVE_INFINITY): EdgeRow[] {
-    const out: EdgeRow[] = [];
-    for (const [key, row] of this.rows) {
-      if (row.bucketStart + BUCKET_MS <= beforeEpochMs) {
-        out.push(row);
-        this.rows.delete(key);
-      }
-    }
-    return out;
+  drain(beforeEpochMs = Number.POSITIVE_INFINITY): { edges: CallRow[]; endpoints: EndpointRow[] } {
+    return { edges: takeEnded(this.edges, beforeEpochMs), endpoints: takeEnded(this.endpoints, beforeEpochMs) };
   }
+}
+
+function takeEnded<T extends { bucketStart: number }>(rows: Map<string, T>, beforeEpochMs: number): T[] {
+  const out: T[] = [];
+  for (const [key, row] of rows) {
+    if (row.bucketStart + BUCKET_MS <= beforeEpochMs) {
+      out.push(row);
+      rows.delete(key);
+    }
+  }
+  return out;
+}
+
+// RFC 9110 token characters: what the API accepts as an HTTP method.
+const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
+
+/** The rows the API's edges section accepts today; the rest stay on /metrics and --print. */
+export function toWireEdges(rows: readonly CallRow[]): EdgeRow[] {
+  return rows
+    .filter((r) => r.protocol === 'http1' && HTTP_TOKEN.test(r.operation))
+    .map(({ operation, protocol: _protocol, ...rest }) => ({ ...rest, protocol: 'http1', method: operation }));
+}
+
+export function toWireEndpoints(rows: readonly EndpointRow[]): WireEndpointRow[] {
+  return rows
+    .filter((r) => r.protocol === 'http1' && HTTP_TOKEN.test(r.operation))
+    .map(({ operation, protocol: _protocol, ...rest }) => ({ ...rest, protocol: 'http1', method: operation }));
 }

@@ -58,3 +58,15 @@ export async function runClient(name: string, host: string, port: number, plan: 
   if (code !== 0) throw new Error(`client exited with ${code}`);
   return JSON.parse(out.trim()) as number[];
 }
+
+/** Like runClient, and also says which pid made the calls (to pick its transactions out of a capture). */
+export async function runClientWithPid(name: string, host: string, port: number, plan: PlannedRequest[]): Promise<{ pid: number; seen: number[] }> {
+  const child = spawn(process.execPath, ['-e', CLIENT, name, host, String(port), JSON.stringify(plan)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const [code] = (await once(child, 'exit')) as [number];
+  if (code !== 0) throw new Error(`client exited with ${code}`);
+  return { pid: child.pid ?? -1, seen: JSON.parse(out.trim()) as number[] };
+}
