@@ -119,6 +119,7 @@ async function main() {
     start('agent', [node, '--import', 'tsx', 'apps/node-agent/src/main.ts'], {
       KINSIGHT_API_URL: apiUrl,
       KINSIGHT_AGENT_TOKEN: token,
+      KINSIGHT_SPOOL_DIR: join(stateDir, 'spool'),
     });
   } else {
     say(`the node agent is NOT running — eBPF capture cannot run here: ${blockers.join('; ')}.`);

@@ -19,7 +19,8 @@ export const AGENT_VERSION = '0.1.0';
 export interface AgentOptions {
   log: Logger;
   /** where batches go; omitted in print mode */
-  api?: { url: string; token: string; agentId: string };
+  /** where batches go; `spoolDir` keeps undelivered batches on disk across API outages and restarts */
+  api?: { url: string; token: string; agentId: string; spoolDir?: string };
   /** print mode: every transaction as one JSON line instead of aggregates */
   print?: (record: PrintRecord) => void;
   /** every interval, one line per connection that changed */
@@ -94,6 +95,7 @@ export class Agent {
           token: opts.api.token,
           agent: { id: opts.api.agentId, hostname: hostname().slice(0, 253), version: AGENT_VERSION },
           log: opts.log,
+          ...(opts.api.spoolDir === undefined ? {} : { spoolDir: opts.api.spoolDir }),
         })
       : null;
     const captureStat = (pick: (s: ReturnType<KernelCapture['stats']>) => number) => () => {

@@ -11,6 +11,8 @@ const EnvSchema = z.object({
     .default(hostname().slice(0, 128)),
   KINSIGHT_AGENT_METRICS_PORT: z.coerce.number().int().min(0).max(65535).default(4100),
   KINSIGHT_BPF_OBJECT: z.string().optional(),
+  /** undelivered batches wait here (bounded, oldest dropped first) while the API is unreachable */
+  KINSIGHT_SPOOL_DIR: z.string().min(1).default('/var/lib/kinsight/spool'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

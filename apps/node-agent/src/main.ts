@@ -55,7 +55,7 @@ async function main(): Promise<void> {
     ...(cli.printNet ? { printNet: (record) => process.stdout.write(`${JSON.stringify(record)}\n`) } : {}),
     ...(printing || !cli.send
       ? {}
-      : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID } }),
+      : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID, spoolDir: env.KINSIGHT_SPOOL_DIR } }),
     ...(env.KINSIGHT_BPF_OBJECT === undefined ? {} : { objectPath: env.KINSIGHT_BPF_OBJECT }),
   });
   agent.start();
