@@ -38,7 +38,7 @@ describe('agent /metrics', () => {
       'reassemble.skipped_local_server_side=0', 'reassemble.socket_owners=0',
       'parse.transactions=0',
       'aggregate.open_rows=0', 'aggregate.dropped=0', 'aggregate.routes_overflowed=0', 'aggregate.network_rows=0',
-      'aggregate.network_dropped=0', 'aggregate.log_dropped=0', 'aggregate.unsent_non_http_calls=0', 'aggregate.unsent_endpoint_rows=0',
+      'aggregate.network_dropped=0', 'aggregate.log_dropped=0', 'aggregate.unsent_calls=0', 'aggregate.unsent_endpoint_rows=0',
       'logs.lines=0', 'logs.truncated=0', 'logs.evicted=0', 'logs.rate_limited=0',
       'network.polls=0', 'network.tracked=0', 'network.closed=0', 'network.closed_lost=0', 'network.decode_errors=0',
       'resources.watched=0', 'resources.gone=0', 'resources.forgotten=0',

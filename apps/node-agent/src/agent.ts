@@ -44,8 +44,8 @@ export interface AgentOptions {
 
 /** What the agent aggregated but cannot send because the API does not accept it yet (see /metrics). */
 export interface UnsentTotals {
-  /** calls of protocols other than HTTP/1: the API's edges section takes `http1` only */
-  nonHttpCalls: number;
+  /** calls whose operation the API would refuse (not visible ASCII, or longer than 128 characters) */
+  calls: number;
   /** endpoint rows whose route the API would refuse (not a path, e.g. `OPTIONS *`) */
   endpointRows: number;
 }
@@ -78,7 +78,7 @@ export class Agent {
   private pipelineErrors = 0;
   /** sockets the kernel reported closed in the previous sample; flushed in this one (see sample()) */
   private kernelClosed: { connId: bigint; closedNs: bigint }[] = [];
-  readonly unsent: UnsentTotals = { nonHttpCalls: 0, endpointRows: 0 };
+  readonly unsent: UnsentTotals = { calls: 0, endpointRows: 0 };
 
   constructor(private readonly opts: AgentOptions) {
     const unfiltered = opts.filter?.pid === undefined && opts.filter?.port === undefined;
@@ -129,7 +129,7 @@ export class Agent {
         network_rows: () => this.networkRows.size,
         network_dropped: () => this.networkRows.dropped,
         log_dropped: () => this.logRows.dropped,
-        unsent_non_http_calls: () => this.unsent.nonHttpCalls,
+        unsent_calls: () => this.unsent.calls,
         unsent_endpoint_rows: () => this.unsent.endpointRows,
       },
       logs: {
@@ -253,11 +253,13 @@ export class Agent {
 
   private flush(beforeEpochMs: number): void {
     const { edges, endpoints } = this.aggregator.drain(beforeEpochMs);
-    this.unsent.nonHttpCalls += edges.filter((r) => r.protocol !== 'http1').reduce((n, r) => n + r.requests, 0);
+    const wireEdges = toWireEdges(edges);
+    const calls = (rows: readonly { requests: number }[]) => rows.reduce((n, r) => n + r.requests, 0);
+    this.unsent.calls += calls(edges) - calls(wireEdges);
     const wireEndpoints = toWireEndpoints(endpoints).filter((e) => e.route.startsWith('/') && e.route.length <= 256);
-    this.unsent.endpointRows += endpoints.filter((e) => e.protocol === 'http1').length - wireEndpoints.length;
+    this.unsent.endpointRows += endpoints.length - wireEndpoints.length;
     const sections = {
-      edges: toWireEdges(edges),
+      edges: wireEdges,
       endpoints: wireEndpoints,
       network: this.networkRows.drain(beforeEpochMs),
       resources: this.resourceRows.drain(beforeEpochMs),

@@ -9,7 +9,9 @@ export const BUCKET_MS = 10_000;
 export const MAX_FUTURE_MS = 5 * 60_000;
 
 // RFC 9110 token characters: what an HTTP method may be made of.
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+/** Every protocol the agent's parsers report (libs/protocol-parsers ProtocolName). */
+export const WIRE_PROTOCOLS = ['http1', 'http2', 'grpc', 'redis', 'mysql', 'pgsql', 'dns', 'kafka'] as const;
+const OPERATION = /^[\x21-\x7e]+$/;
 const NAME = /^[A-Za-z0-9._:-]+$/;
 
 const epochMs = z.number().int().nonnegative();
@@ -31,8 +33,9 @@ const latencyHistogram = z.custom<number[]>(
 
 /** RED of one call shape; the histogram, when sent, must count exactly the requests. */
 const red = {
-  protocol: z.literal('http1'),
-  method: z.string().min(1).max(32).regex(HTTP_TOKEN, { error: 'must be an HTTP token (letters, digits, !#$%&\'*+-.^_`|~)' }),
+  protocol: z.enum(WIRE_PROTOCOLS, { error: `must be one of ${WIRE_PROTOCOLS.join(', ')}` }),
+  /** the call's operation: HTTP method, gRPC `Service/Method`, Redis command, SQL verb, DNS qtype, Kafka API */
+  method: z.string().min(1).max(128).regex(OPERATION, { error: 'must be visible ASCII without spaces (an HTTP method, a command or an RPC name)' }),
   statusClass: statusClassSchema,
   requests: z.number().int().min(1),
   errors: counter,

@@ -18,7 +18,7 @@ const MALFORMED: [string, Mutation, string[]][] = [
   ['a bucket not on a 10 s boundary', (b) => void (b.edges[0] = { ...b.edges[0], bucketStart: NOW + 1 }), ['edges[0].bucketStart']],
   ['a missing agent hostname', (b) => void delete b.agent['hostname'], ['agent.hostname']],
   ['a missing edges list', (b) => void delete (b as Record<string, unknown>)['edges'], ['edges']],
-  ['an unknown protocol', (b) => void (b.edges[0] = { ...b.edges[0], protocol: 'grpc' }), ['edges[0].protocol']],
+  ['an unknown protocol', (b) => void (b.edges[0] = { ...b.edges[0], protocol: 'smtp' }), ['edges[0].protocol']],
   ['a method with a space', (b) => void (b.edges[0] = { ...b.edges[0], method: 'GE T' }), ['edges[0].method']],
   ['an agent id with a slash', (b) => void (b.agent['id'] = 'node/a'), ['agent.id']],
   ['a batch id that is no uuid', (b) => void (b['batchId'] = 'batch-1'), ['batchId']],

@@ -61,21 +61,27 @@ describe('EdgeAggregator', () => {
     expect(agg.size).toBe(0);
   });
 
-  it('aggregates every protocol by its outcome, and sends only what the API accepts as edges', () => {
+  it('aggregates every protocol by its outcome, and sends only operations the API accepts', () => {
     const agg = new EdgeAggregator();
     agg.add(call({ protocol: 'redis', operation: 'GET', status: 'OK', route: null }));
+    agg.add(call({ protocol: 'http1', operation: 'GET WITH SPACE', route: null }));
     agg.add(call({ protocol: 'redis', operation: 'GET', status: 'ERR', error: true, route: null }));
     agg.add(call({ protocol: 'dns', operation: 'A', status: 'NXDOMAIN', error: true, route: null }));
     agg.add(call({}));
     const { edges, endpoints } = agg.drain();
     expect(edges.map((e) => [e.protocol, e.operation, e.statusClass, e.requests, e.errors])).toEqual([
       ['redis', 'GET', 'other', 2, 1],
+      ['http1', 'GET WITH SPACE', '2xx', 1, 0],
       ['dns', 'A', 'other', 1, 1],
       ['http1', 'GET', '2xx', 1, 0],
     ]);
-    expect(toWireEdges(edges).map((e) => [e.protocol, e.method, e.requests])).toEqual([['http1', 'GET', 1]]);
+    expect(toWireEdges(edges).map((e) => [e.protocol, e.method, e.requests])).toEqual([
+      ['redis', 'GET', 2],
+      ['dns', 'A', 1],
+      ['http1', 'GET', 1],
+    ]);
     expect(toWireEndpoints(endpoints).map((e) => [e.method, e.route])).toEqual([['GET', '/items/{id}']]);
-    expect(Object.keys(toWireEdges(edges)[0] ?? {}).sort()).toEqual(
+    expect(Object.keys(toWireEdges(edges)[2] ?? {}).sort()).toEqual(
       ['bucketSeconds', 'bucketStart', 'client', 'errors', 'latencyHistogram', 'latencyMaxMs', 'latencySumMs', 'method', 'protocol', 'requests', 'server', 'statusClass'],
     );
   });

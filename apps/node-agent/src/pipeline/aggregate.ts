@@ -53,19 +53,19 @@ export interface EndpointRow extends Red {
   statusClass: StatusClass;
 }
 
-/** What the API's `edges` section accepts today (HTTP/1 only; the histogram is optional there). */
+/** What the API's `edges` section takes (every parsed protocol; the histogram is optional there). */
 export interface EdgeRow extends Omit<Red, 'latencyHistogram'> {
   latencyHistogram?: number[];
   bucketStart: number;
   bucketSeconds: 10;
   client: PeerRef;
   server: PeerRef;
-  protocol: 'http1';
+  protocol: ProtocolName;
   method: string;
   statusClass: StatusClass;
 }
 
-export type WireEndpointRow = Omit<EndpointRow, 'protocol' | 'operation'> & { protocol: 'http1'; method: string };
+export type WireEndpointRow = Omit<EndpointRow, 'operation'> & { method: string };
 
 const HTTP_STATUS = /^[1-5]\d\d$/;
 
@@ -150,18 +150,14 @@ function takeEnded<T extends { bucketStart: number }>(rows: Map<string, T>, befo
   return out;
 }
 
-// RFC 9110 token characters: what the API accepts as an HTTP method.
-const HTTP_TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]{1,32}$/;
+// What the API accepts as an operation: visible ASCII without spaces, at most 128 characters.
+const OPERATION = /^[\x21-\x7e]{1,128}$/;
 
-/** The rows the API's edges section accepts today; the rest stay on /metrics and --print. */
+/** The rows the API's edges section accepts; operations it would refuse stay on /metrics and --print. */
 export function toWireEdges(rows: readonly CallRow[]): EdgeRow[] {
-  return rows
-    .filter((r) => r.protocol === 'http1' && HTTP_TOKEN.test(r.operation))
-    .map(({ operation, protocol: _protocol, ...rest }) => ({ ...rest, protocol: 'http1', method: operation }));
+  return rows.filter((r) => OPERATION.test(r.operation)).map(({ operation, ...rest }) => ({ ...rest, method: operation }));
 }
 
 export function toWireEndpoints(rows: readonly EndpointRow[]): WireEndpointRow[] {
-  return rows
-    .filter((r) => r.protocol === 'http1' && HTTP_TOKEN.test(r.operation))
-    .map(({ operation, protocol: _protocol, ...rest }) => ({ ...rest, protocol: 'http1', method: operation }));
+  return rows.filter((r) => OPERATION.test(r.operation)).map(({ operation, ...rest }) => ({ ...rest, method: operation }));
 }
