@@ -1,3 +1,4 @@
+import { pickInOrderTarget } from '../core/pairing.js';
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { TraceContext } from '../trace/index.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
@@ -175,7 +176,7 @@ export class Http1Stitcher implements ConnectionStitcher {
   private drain(side: Side): void {
     while (side.sync === 'in-sync' && !this.upgraded) {
       const view = side.buffer.view();
-      const method = side === this.res && this.currentResponse === null ? this.pickTarget(side.buffer.tsAt(0, side.nowNs)).target?.method ?? null : null;
+      const method = side === this.res && this.currentResponse === null ? pickInOrderTarget(this.queue, this.responseLostSync, side.buffer.tsAt(0, side.nowNs)).target?.method ?? null : null;
       const r = side.decoder.parse(view, method);
       if (r.kind === 'need-more') {
         if (side.buffer.length > this.maxBuffered) this.desync(side, 'buffer-overflow');
@@ -253,7 +254,7 @@ export class Http1Stitcher implements ConnectionStitcher {
       const h = frame.head;
       if (h.kind !== 'response') return;
       const interim = h.status < 200 && h.status !== 101;
-      const target = interim ? this.pickTarget(first).target : this.claimTarget(first);
+      const target = interim ? pickInOrderTarget(this.queue, this.responseLostSync, first).target : this.claimTarget(first);
       this.currentResponse = {
         status: h.status, version: h.version, startNs: first, endNs: last ?? first, bodyBytes: 0, interim, upgrade: h.upgrade, target,
       };
@@ -290,21 +291,9 @@ export class Http1Stitcher implements ConnectionStitcher {
     }
   }
 
-  /**
-   * The request a response starting at `t` answers. After the response stream
-   * lost sync, responses may have been lost with it: the answer is then the
-   * newest request already sent, and older ones are handed out unanswered.
-   * A response that starts before every pending request is an orphan.
-   */
-  private pickTarget(t: bigint): { skip: number; target: PendingRequest | null } {
-    let k = 0;
-    if (this.responseLostSync) while (k + 1 < this.queue.length && (this.queue[k + 1]?.startNs ?? t) <= t) k++;
-    const target = this.queue[k] ?? null;
-    return target === null || target.startNs > t ? { skip: 0, target: null } : { skip: k, target };
-  }
-
+  /** The request a response starting at `t` answers (rules in core/pairing.ts); older lost ones go out unanswered. */
   private claimTarget(t: bigint): PendingRequest | null {
-    const { skip, target } = this.pickTarget(t);
+    const { skip, target } = pickInOrderTarget(this.queue, this.responseLostSync, t);
     for (let i = 0; i < skip; i++) this.emitUnanswered();
     this.responseLostSync = false;
     if (target === null) this.counters.orphanResponses++;

@@ -1,3 +1,4 @@
+import { pickInOrderTarget } from '../core/pairing.js';
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
 import type { ConnectionStitcher, StitcherOptions } from '../transaction.js';
@@ -170,7 +171,7 @@ export class RedisStitcher implements ConnectionStitcher {
     const pubsub = v.type === 'push'
       || (this.subscribed && v.type === 'array' && head !== undefined && (confirmation || PUBSUB_MESSAGE_KINDS.has(head)));
     if (pubsub) {
-      const subscriber = confirmation && this.confirmationsDue === 0 ? this.pickTarget(startNs).target : null;
+      const subscriber = confirmation && this.confirmationsDue === 0 ? pickInOrderTarget(this.queue, this.responseLostSync, startNs).target : null;
       if (subscriber === null || subscriber.command === null || !SUBSCRIBE_COMMANDS.has(subscriber.command)) {
         if (confirmation && this.confirmationsDue > 0) this.confirmationsDue--;
         this.counters.pushes++;
@@ -188,16 +189,9 @@ export class RedisStitcher implements ConnectionStitcher {
     this.emitSilenced();
   }
 
-  /** The request a reply starting at `t` answers (see the HTTP/1 stitcher: same rules after lost replies). */
-  private pickTarget(t: bigint): { skip: number; target: PendingRequest | null } {
-    let k = 0;
-    if (this.responseLostSync) while (k + 1 < this.queue.length && (this.queue[k + 1]?.startNs ?? t) <= t) k++;
-    const target = this.queue[k] ?? null;
-    return target === null || target.startNs > t ? { skip: 0, target: null } : { skip: k, target };
-  }
-
+  /** The request a reply starting at `t` answers (rules in core/pairing.ts). */
   private claimTarget(t: bigint): PendingRequest | null {
-    const { skip, target } = this.pickTarget(t);
+    const { skip, target } = pickInOrderTarget(this.queue, this.responseLostSync, t);
     for (let i = 0; i < skip; i++) this.emitUnanswered();
     this.responseLostSync = false;
     if (target === null) this.counters.orphanResponses++;
