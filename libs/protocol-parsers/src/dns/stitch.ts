@@ -1,5 +1,6 @@
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
+import { countCaptureGap } from '../core/stream.js';
 import type { ConnectionStitcher, StitcherOptions, StitcherStats } from '../transaction.js';
 import { qtypeName, rcodeName } from './mnemonics.js';
 import { DnsTcpDecoder, parseDnsMessage } from './parse.js';
@@ -60,12 +61,8 @@ export class DnsStitcher implements ConnectionStitcher {
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
-    const gap = Math.max(chunk.size, data.length) - data.length;
-    if (gap > 0) {
-      this.counters.truncatedGaps++;
-      this.counters.bytesSkipped += gap;
-    }
-    if (this.transport === 'udp') {
+    const gap = countCaptureGap(chunk, this.counters);
+        if (this.transport === 'udp') {
       if (data.length === 0) return;
       const message = parseDnsMessage(data, 0, data.length);
       if (typeof message === 'string') {

@@ -2,6 +2,7 @@ import { pickInOrderTarget } from '../core/pairing.js';
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { TraceContext } from '../trace/index.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
+import { countCaptureGap } from '../core/stream.js';
 import type {
   ConnectionStitcher, Http1Transaction, StitchInvalidCode, StitcherOptions, StitcherStats, Transaction,
 } from '../transaction.js';
@@ -99,12 +100,8 @@ export class Http1Stitcher implements ConnectionStitcher {
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
-    const gap = Math.max(chunk.size, data.length) - data.length;
-    if (gap > 0) {
-      this.counters.truncatedGaps++;
-      this.counters.bytesSkipped += gap;
-    }
-    if (this.tunnel !== null) {
+    const gap = countCaptureGap(chunk, this.counters);
+        if (this.tunnel !== null) {
       this.tunnel.push(direction, chunk);
       return;
     }

@@ -1,4 +1,5 @@
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
+import { countCaptureGap } from '../core/stream.js';
 import { TRACE_HEADER_NAMES } from '../trace/index.js';
 import type { ConnectionStitcher, StitcherOptions, StitcherStats } from '../transaction.js';
 import { type DirectionEvents, Http2Direction } from './direction.js';
@@ -101,12 +102,8 @@ export class Http2Stitcher implements ConnectionStitcher {
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
-    const gap = Math.max(chunk.size, data.length) - data.length;
-    if (gap > 0) {
-      this.counters.truncatedGaps++;
-      this.counters.bytesSkipped += gap;
-    }
-    if (this.inert) {
+    const gap = countCaptureGap(chunk, this.counters);
+        if (this.inert) {
       this.counters.bytesSkipped += data.length;
       return;
     }

@@ -1,5 +1,6 @@
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
+import { countCaptureGap } from '../core/stream.js';
 import type { ConnectionStitcher, StitchInvalidCode, StitcherOptions, StitcherStats } from '../transaction.js';
 import { couldStartMysql, isMysqlCommandStart, isMysqlResponseStart } from './infer.js';
 import { MysqlDecoder } from './parse.js';
@@ -69,12 +70,8 @@ export class MysqlStitcher implements ConnectionStitcher {
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
-    const gap = Math.max(chunk.size, data.length) - data.length;
-    if (gap > 0) {
-      this.counters.truncatedGaps++;
-      this.counters.bytesSkipped += gap;
-    }
-    if (this.phase === 'encrypted') return;
+    const gap = countCaptureGap(chunk, this.counters);
+        if (this.phase === 'encrypted') return;
     const side = direction === 'request' ? this.req : this.res;
     side.nowNs = chunk.tsNs;
     if (side.sync === 'seeking') {

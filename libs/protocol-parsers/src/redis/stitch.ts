@@ -1,6 +1,7 @@
 import { pickInOrderTarget } from '../core/pairing.js';
 import { StreamBuffer } from '../core/stream-buffer.js';
 import type { StreamChunk, StreamDirection } from '../core/stream.js';
+import { countCaptureGap } from '../core/stream.js';
 import type { ConnectionStitcher, StitcherOptions } from '../transaction.js';
 import { PUBSUB_CONFIRMATION_KINDS, PUBSUB_MESSAGE_KINDS, SUBSCRIBE_COMMANDS } from './commands.js';
 import { inferRedis } from './infer.js';
@@ -71,12 +72,8 @@ export class RedisStitcher implements ConnectionStitcher {
 
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
-    const gap = Math.max(chunk.size, data.length) - data.length;
-    if (gap > 0) {
-      this.counters.truncatedGaps++;
-      this.counters.bytesSkipped += gap;
-    }
-    const side = direction === 'request' ? this.req : this.res;
+    const gap = countCaptureGap(chunk, this.counters);
+        const side = direction === 'request' ? this.req : this.res;
     side.nowNs = chunk.tsNs;
     if (side.sync === 'seeking') {
       const fresh = side.fresh;
