@@ -19,7 +19,8 @@ describe('demarcate', () => {
     const d = demarcate(SEED_TOPOLOGY, m, 'gateway', 'latency');
     expect(d.path).toEqual(['gateway', 'product', 'inventory']);
     expect(d.terminals).toEqual(['inventory']);
-    expect(d.suspects.map((s) => `${s.kind}:${s.id}`)).toEqual(['edge:gateway->product', 'service:inventory', 'machine:node-b']);
+    // retransmits are an event count (spread ≥ 1 event), so 1 → 24 scores ~23 and inventory's 13× latency ranks first
+    expect(d.suspects.map((s) => `${s.kind}:${s.id}`)).toEqual(['service:inventory', 'edge:gateway->product', 'machine:node-b']);
   });
 
   it('folds an external end point when an instrumented sibling carries the anomaly, and keeps it when alone', () => {

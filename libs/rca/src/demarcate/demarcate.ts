@@ -1,5 +1,6 @@
 import type { Localizer } from '../localizer.js';
 import { formatElement } from '../element.js';
+import { callNetworkScore } from '../localize/network-share.js';
 import { type MetricWindows, type RcaTopology, type Symptom, NETWORK_METRICS, RESOURCE_METRICS, SYMPTOM_METRICS, edgeEntity } from './model.js';
 
 export interface DemarcationConfig {
@@ -191,7 +192,9 @@ export function demarcate(
   for (const hop of hops) {
     const id = edgeEntity(hop.from, hop.to);
     const evidence: Record<string, number> = { latency_score: symptomScore(metrics, 'edge', id, symptom) };
-    for (const m of NETWORK_METRICS) evidence[`${m}_score`] = metrics.score('edge', id, m);
+    // Network time's z alone cannot tell a slow wire from queueing in front of a starved callee: srtt
+    // counts only when the network carries most of the latency the caller lost (localize/network-share.ts).
+    for (const m of NETWORK_METRICS) evidence[`${m}_score`] = callNetworkScore(metrics, hop.from, hop.to, m);
     const network = Math.max(...NETWORK_METRICS.map((m) => evidence[`${m}_score`] ?? 0));
     if (network >= config.threshold) suspects.push({ kind: 'edge', id, score: network + (evidence.latency_score ?? 0), evidence });
   }

@@ -15,12 +15,19 @@ export interface RcaTopology {
    * their series are the caller's client-side view, not a server's own telemetry.
    */
   external?: readonly string[];
+  /**
+   * The caller's own id of each node name (the dashboard's `service:<name>` / `external:<address>`),
+   * opaque here; reports copy them so a reader can point at the graph without guessing.
+   */
+  nodeIds?: Readonly<Record<string, string>>;
 }
 
 /** A stretch of known-normal history and the window under study, same unit. */
 export interface SeriesWindow {
   baseline: readonly number[];
   window: readonly number[];
+  /** when each value was taken (epoch ms), parallel to baseline and window; lets a report carry the series to draw */
+  times?: { baseline: readonly number[]; window: readonly number[] };
 }
 
 export function edgeEntity(from: string, to: string): string {
@@ -70,11 +77,11 @@ export class MetricWindows {
 export type Symptom = 'latency' | 'errors' | 'availability' | 'traffic' | 'any';
 
 export const SYMPTOM_METRICS: Record<Symptom, readonly string[]> = {
-  latency: ['latency_p99', 'latency_p90', 'latency_p50', 'latency'],
+  latency: ['latency_p99', 'latency_p95', 'latency_p90', 'latency_p50', 'latency'],
   errors: ['error_rate'],
   availability: ['availability'],
   traffic: ['requests'],
-  any: ['latency_p99', 'latency_p90', 'latency_p50', 'latency', 'error_rate', 'availability', 'cpu', 'memory'],
+  any: ['latency_p99', 'latency_p95', 'latency_p90', 'latency_p50', 'latency', 'error_rate', 'availability', 'cpu', 'memory'],
 };
 
 export const NETWORK_METRICS = ['retransmits', 'srtt', 'resets', 'drops', 'failed_connects'] as const;

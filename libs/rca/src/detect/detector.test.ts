@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { type DetectorTransition, ExceptionDetector, type SeriesKey } from './detector.js';
-import { median, robustBaseline, windowScore } from './robust.js';
+import { COUNT_FLOOR, floorFor, median, robustBaseline, windowScore } from './robust.js';
 
 const LATENCY: SeriesKey = { kind: 'service', entity: 'product', metric: 'latency_p99' };
 const wiggle = (i: number) => 0.1 * (1 + 0.02 * Math.sin(i * 1.7));
@@ -67,5 +67,39 @@ describe('ExceptionDetector', () => {
     for (let s = 0; s < 1000; s++) d.observe({ kind: 'edge', entity: `a->s${s}`, metric: 'retransmits' }, 1, s);
     expect(d.seriesCount).toBe(1000);
     expect(() => new ExceptionDetector({ confirmK: 6, confirmN: 5 })).toThrow('detector config: confirmK (6) must be 1..confirmN and confirmN (5) ≤ 31');
+  });
+
+  it('knows when an event began and when it ended, not only when it was confirmed and resolved', () => {
+    const d = new ExceptionDetector();
+    feed(d, LATENCY, baseline);
+    // abnormal at 300, 320 and 330, normal at 310: confirmed at 330 (3 of 5), began at 300
+    const opened = feed(d, LATENCY, [0.5, wiggle(1), 0.5, 0.5], 300);
+    expect(opened[0]?.event).toMatchObject({ openedAt: 330, onsetAt: 300, recoveredAt: null });
+    const resolved = feed(d, LATENCY, Array.from({ length: 6 }, (_, i) => wiggle(i)), 340);
+    expect(resolved[0]?.event).toMatchObject({ resolvedAt: 390, recoveredAt: 340 });
+  });
+
+  it('dismisses an open event without a transition and reads one series’ event', () => {
+    const d = new ExceptionDetector();
+    feed(d, LATENCY, baseline);
+    feed(d, LATENCY, [0.5, 0.5, 0.5], 300);
+    expect(d.eventOf(LATENCY)?.state).toBe('open');
+    expect(d.dismiss(LATENCY)).toBe(true);
+    expect(d.eventOf(LATENCY)).toBeNull();
+    expect(d.dismiss(LATENCY)).toBe(false);
+  });
+
+  it('takes a spread floor per metric name', () => {
+    const retransmits: SeriesKey = { kind: 'edge', entity: 'a->b', metric: 'retransmits' };
+    const quiet = Array.from({ length: 30 }, () => 0);
+    // without a count floor three retransmits on a quiet link are an incident; with it, they are noise
+    const bare = new ExceptionDetector();
+    feed(bare, retransmits, quiet);
+    expect(feed(bare, retransmits, [3, 3, 3], 300).map((t) => t.type)).toEqual(['opened']);
+    const floored = new ExceptionDetector({ floors: { retransmits: COUNT_FLOOR } });
+    feed(floored, retransmits, quiet);
+    expect(feed(floored, retransmits, [3, 3, 3], 300)).toEqual([]);
+    expect(feed(floored, retransmits, [30, 30, 30], 400).map((t) => t.type)).toEqual(['opened']);
+    expect(floorFor('retransmits')).toBe(COUNT_FLOOR);
   });
 });

@@ -40,6 +40,8 @@ export interface DetectorConfig {
   /** after this many open points the baseline learns the new level (a deploy that doubled latency for good) */
   relearnAfter: number;
   floor: SpreadFloor;
+  /** spread floor per metric name, overriding `floor` (shares and counts need their own) */
+  floors?: Readonly<Record<string, SpreadFloor>>;
 }
 
 export const DEFAULT_DETECTOR_CONFIG: DetectorConfig = {
@@ -62,7 +64,11 @@ export interface ExceptionEvent {
   key: SeriesKey;
   state: 'open' | 'resolved';
   openedAt: number;
+  /** time of the oldest abnormal point among those that confirmed the event (when it began) */
+  onsetAt: number;
   resolvedAt: number | null;
+  /** time of the first point of the normal streak that resolved it (when it ended) */
+  recoveredAt: number | null;
   severity: Severity;
   /** baseline median when the event opened */
   baseline: number;
@@ -92,8 +98,20 @@ interface SeriesState {
   openFor: number;
   /** strongest point while an event is being confirmed, so the peak includes the confirming points */
   pending: { score: number; value: number } | null;
+  /** times of the last confirmN points, newest last, so an event knows when its first abnormal point was */
+  recent: number[];
+  /** time of the first point of the current normal streak */
+  normalSince: number;
   lastT: number;
   event: ExceptionEvent | null;
+}
+
+/** Time of the oldest point whose abnormal flag is still set (bit i = i points back from the newest). */
+function oldestFlagged(flags: number, recent: readonly number[]): number | null {
+  for (let back = recent.length - 1; back >= 0; back--) {
+    if ((flags >>> back) & 1) return recent[recent.length - 1 - back] ?? null;
+  }
+  return null;
 }
 
 function popcount(x: number): number {
@@ -111,6 +129,8 @@ function popcount(x: number): number {
 export class ExceptionDetector {
   private readonly config: DetectorConfig;
   private readonly series = new Map<string, SeriesState>();
+  /** callers that reuse their key objects (one per series) skip building the id string on every point */
+  private readonly byKey = new WeakMap<SeriesKey, SeriesState>();
   private readonly trafficByEntity = new Map<string, number>();
   private readonly trafficByKind = new Map<EntityKind, number>();
   private nextId = 1;
@@ -146,7 +166,10 @@ export class ExceptionDetector {
     const score = ready && state.baseline ? robustScore(value, state.baseline, state.direction) : 0;
     const abnormal = score >= cfg.threshold;
     state.flags = ((state.flags << 1) | (abnormal ? 1 : 0)) & ((1 << cfg.confirmN) - 1);
+    if (!abnormal && state.normalStreak === 0) state.normalSince = t;
     state.normalStreak = abnormal ? 0 : state.normalStreak + 1;
+    state.recent.push(t);
+    if (state.recent.length > cfg.confirmN) state.recent.shift();
 
     if (!abnormal || (state.event !== null && state.openFor >= cfg.relearnAfter)) this.accept(state, value);
 
@@ -162,7 +185,9 @@ export class ExceptionDetector {
           key,
           state: 'open',
           openedAt: t,
+          onsetAt: oldestFlagged(state.flags, state.recent) ?? t,
           resolvedAt: null,
+          recoveredAt: null,
           severity: peak.score >= cfg.critical ? 'critical' : 'warning',
           baseline: state.baseline.median,
           peakValue: peak.value,
@@ -192,10 +217,29 @@ export class ExceptionDetector {
     if (state.normalStreak >= cfg.resolveAfter) {
       event.state = 'resolved';
       event.resolvedAt = t;
+      event.recoveredAt = state.normalSince;
       state.event = null;
       transitions.push({ type: 'resolved', event: { ...event } });
     }
     return transitions;
+  }
+
+  /** The open event of one series, or null. */
+  eventOf(key: SeriesKey): ExceptionEvent | null {
+    const event = this.series.get(seriesId(key))?.event;
+    return event ? { ...event } : null;
+  }
+
+  /**
+   * Forgets an open event without a transition: the caller's store says it is already closed (a
+   * replay after a restart re-derived an event someone else resolved). Returns whether one was open.
+   */
+  dismiss(key: SeriesKey): boolean {
+    const state = this.series.get(seriesId(key));
+    if (!state?.event) return false;
+    state.event = null;
+    state.openFor = 0;
+    return true;
   }
 
   /** Currently open events, newest first. */
@@ -206,6 +250,8 @@ export class ExceptionDetector {
   }
 
   private stateFor(key: SeriesKey): SeriesState {
+    const known = this.byKey.get(key);
+    if (known) return known;
     const id = seriesId(key);
     let state = this.series.get(id);
     if (!state) {
@@ -221,11 +267,14 @@ export class ExceptionDetector {
         normalStreak: 0,
         openFor: 0,
         pending: null,
+        recent: [],
+        normalSince: Number.NEGATIVE_INFINITY,
         lastT: Number.NEGATIVE_INFINITY,
         event: null,
       };
       this.series.set(id, state);
     }
+    this.byKey.set(key, state);
     return state;
   }
 
@@ -236,7 +285,7 @@ export class ExceptionDetector {
     state.sinceRefresh++;
     // Refresh often while warming up, then every refreshEvery points.
     if (state.baseline === null || state.size < this.config.minBaseline || state.sinceRefresh >= this.config.refreshEvery) {
-      state.baseline = robustBaseline(state.ring.subarray(0, state.size), this.config.floor);
+      state.baseline = robustBaseline(state.ring.subarray(0, state.size), this.config.floors?.[state.key.metric] ?? this.config.floor);
       state.sinceRefresh = 0;
     }
   }

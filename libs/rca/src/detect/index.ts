@@ -10,4 +10,17 @@ export {
   badDirection,
   seriesId,
 } from './detector.js';
-export { type BadDirection, type RobustBaseline, type SpreadFloor, DEFAULT_FLOOR, median, peakScore, robustBaseline, robustScore, windowScore } from './robust.js';
+export {
+  type BadDirection,
+  type RobustBaseline,
+  type SpreadFloor,
+  COUNT_FLOOR,
+  DEFAULT_FLOOR,
+  SHARE_FLOOR,
+  floorFor,
+  median,
+  peakScore,
+  robustBaseline,
+  robustScore,
+  windowScore,
+} from './robust.js';

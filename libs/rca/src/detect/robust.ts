@@ -33,16 +33,36 @@ export const DEFAULT_FLOOR: SpreadFloor = { relative: 0.05, absolute: 1e-9 };
 /** Shares (0–1) sit near 0 or 1 where a relative floor means nothing; half a percentage point does. */
 export const SHARE_FLOOR: SpreadFloor = { relative: 0, absolute: 0.005 };
 
-/** Spread floor by metric name: error rate and availability are shares (0–1). */
+/**
+ * Counts of rare events per point (retransmits, resets, drops, failed connects, restarts) sit at 0 or 1
+ * on a healthy system: one event more is not an incident, so the spread is at least one event.
+ */
+export const COUNT_FLOOR: SpreadFloor = { relative: 0.05, absolute: 1 };
+
+const EVENT_COUNTS = new Set(['retransmits', 'resets', 'drops', 'failed_connects', 'restarts']);
+
+/** Spread floor by metric name: error rate and availability are shares (0–1), rare-event metrics are counts. */
 export function floorFor(metric: string): SpreadFloor {
-  return metric === 'error_rate' || metric === 'availability' || metric === 'success_rate' ? SHARE_FLOOR : DEFAULT_FLOOR;
+  if (metric === 'error_rate' || metric === 'availability' || metric === 'success_rate') return SHARE_FLOOR;
+  return EVENT_COUNTS.has(metric) ? COUNT_FLOOR : DEFAULT_FLOOR;
+}
+
+/** Median of an already sorted typed array (NaN when empty). */
+function sortedMedian(sorted: Float64Array): number {
+  if (sorted.length === 0) return Number.NaN;
+  const mid = sorted.length >> 1;
+  const upper = sorted[mid] ?? Number.NaN;
+  return sorted.length % 2 === 1 ? upper : ((sorted[mid - 1] ?? upper) + upper) / 2;
 }
 
 export function robustBaseline(values: ArrayLike<number>, floor: SpreadFloor = DEFAULT_FLOOR): RobustBaseline {
-  const finite = Array.from(values).filter(Number.isFinite);
-  const m = median(finite);
+  // Typed arrays sort numerically without a comparator: this runs for every series every few points.
+  let finite = Float64Array.from(values);
+  if (!finite.every(Number.isFinite)) finite = finite.filter(Number.isFinite);
+  const m = sortedMedian(finite.sort());
   if (!Number.isFinite(m)) return { median: Number.NaN, spread: Number.NaN };
-  const mad = median(finite.map((v) => Math.abs(v - m))) * MAD_TO_SIGMA;
+  const deviations = finite.map((v) => Math.abs(v - m));
+  const mad = sortedMedian(deviations.sort()) * MAD_TO_SIGMA;
   return { median: m, spread: Math.max(mad, floor.relative * Math.abs(m), floor.absolute) };
 }
 

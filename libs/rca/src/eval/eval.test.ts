@@ -35,7 +35,8 @@ describe('riskloc-RS layout', () => {
   });
 });
 
-describe('squeeze-B0, first case of every setting', () => {
+// Reads 27 dataset files and runs three localizers: seconds on a quiet machine, more on a shared 2-core one.
+describe('squeeze-B0, first case of every setting', { timeout: 60_000 }, () => {
   it('reaches the measured F1 for default, riskloc and adtributor', async () => {
     // The dataset ships in shared/ beside the repository; without it this test must fail, not skip.
     expect(existsSync(SQUEEZE_B0), `${SQUEEZE_B0} is missing; lay out shared/datasets beside the repository`).toBe(true);

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { DrainMiner } from '../logs/drain.js';
 import { buildReport, summarizeReport } from './build.js';
+import { MetricWindows } from '../demarcate/model.js';
 import { SEED_TOPOLOGY, seedMetrics } from './seed-fixture.js';
 
 describe('seed case: gateway latency caused by the network on gateway→product', () => {
@@ -50,3 +51,41 @@ describe('seed case: gateway latency caused by the network on gateway→product'
     });
   });
 });
+
+describe('report for a dashboard: series with times, node ids, mined templates', () => {
+  // the seed's windows with times: 30 baseline points then 6 window points, 10 s apart from t=0
+  const timed = new MetricWindows();
+  const base = seedMetrics();
+  for (const [kind, entity, metric] of [
+    ['service', 'gateway', 'latency_p99'], ['service', 'product', 'latency_p99'], ['edge', 'gateway->product', 'latency_p99'],
+    ['edge', 'gateway->product', 'retransmits'], ['service', 'product', 'cpu'],
+  ] as const) {
+    const s = base.get(kind, entity, metric);
+    if (!s) throw new Error(`seed lacks ${kind} ${entity} ${metric}`);
+    timed.set({ kind, entity, metric }, { ...s, times: { baseline: s.baseline.map((_, i) => i * 10_000), window: s.window.map((_, i) => 300_000 + i * 10_000) } });
+  }
+  const report = buildReport({
+    topology: { ...SEED_TOPOLOGY, nodeIds: { gateway: 'service:gateway', product: 'service:product', auth: 'service:auth' } },
+    metrics: timed,
+    entry: 'gateway',
+    symptom: 'latency',
+    window: { from: 300_000, to: 360_000 },
+    templateCounts: new Map([['product', [{ template: 'pool exhausted <*>', count: 3, example: 'pool exhausted <*>' }, { template: 'retry <*>', count: 7, example: 'retry <*>' }]]]),
+    errorLogCounts: new Map([['product', 0]]),
+  });
+
+  it('carries each key series’ points and baseline level', () => {
+    const retransmits = report.keyMetrics.find((k) => k.metric === 'retransmits');
+    expect(retransmits?.points).toHaveLength(36);
+    expect(retransmits?.points?.[30]).toEqual({ ts: 300_000, value: expect.closeTo(24, 0) });
+    expect(retransmits?.baseline).toBeCloseTo(1, 1);
+  });
+
+  it('names the node ids of what it mentions and lists the suspect’s mined templates, most frequent first', () => {
+    expect(report.nodeIds).toEqual({ gateway: 'service:gateway', product: 'service:product' });
+    expect(report.logTemplates.map((t) => [t.template, t.count])).toEqual([['retry <*>', 7], ['pool exhausted <*>', 3]]);
+    // zero error lines beyond the usual: the code-error branch has no evidence and the network still wins
+    expect(report.faultClass).toBe('network');
+  });
+});
+

@@ -1,8 +1,9 @@
 import type { Demarcation } from '../demarcate/demarcate.js';
 import { symptomScore } from '../demarcate/demarcate.js';
 import { type MetricWindows, type RcaTopology, edgeEntity } from '../demarcate/model.js';
-import { median } from '../detect/robust.js';
 import type { Evidence } from '../faulttree/evaluate.js';
+import { callNetworkScore } from '../localize/network-share.js';
+import { serviceMemoryGrowth } from '../localize/resource-growth.js';
 
 export interface SuspectExtras {
   errorLogCount?: number;
@@ -14,6 +15,12 @@ export interface SuspectExtras {
  * symptom, the suspect's own golden and resource signals, the call edge into it, and its machines.
  * Names are the tree's vocabulary (see default-tree.json); absent signals are left out, not zeroed,
  * so the tree says "missing" instead of "normal".
+ *
+ * Two values are read on yardsticks rather than as raw ratios or z-scores (see localize/):
+ * `suspect.memory_ratio` on the system's typical container size, so a small container's few megabytes
+ * do not read as a leak (resource-growth.ts), and `edge.rtt_score` only when the network carries most
+ * of the latency the caller lost, so queueing in front of a starved callee is not a network fault
+ * (network-share.ts).
  */
 export function suspectEvidence(
   topology: RcaTopology,
@@ -37,11 +44,7 @@ export function suspectEvidence(
   for (const [metric, name] of [['cpu', 'cpu_score'], ['cpu_throttle', 'cpu_throttle_score'], ['memory', 'memory_score'], ['error_rate', 'error_score']] as const) {
     if (present('service', suspect, metric)) put(`suspect.${name}`, metrics.score('service', suspect, metric));
   }
-  const memory = metrics.get('service', suspect, 'memory');
-  if (memory) {
-    const usual = median(memory.baseline);
-    if (usual > 0) put('suspect.memory_ratio', Math.max(...memory.window) / usual);
-  }
+  put('suspect.memory_ratio', serviceMemoryGrowth(metrics, topology.services, suspect));
   if (present('service', suspect, 'restarts')) put('suspect.restarts', metrics.delta('service', suspect, 'restarts'));
   if (present('service', suspect, 'requests')) put('suspect.traffic_ratio', metrics.ratio('service', suspect, 'requests'));
   if (extras.errorLogCount !== undefined) put('suspect.error_log_count', extras.errorLogCount);
@@ -54,7 +57,8 @@ export function suspectEvidence(
     put('suspect.anomaly_score', Math.max(values['suspect.anomaly_score'] ?? 0, symptomScore(metrics, 'edge', edge, demarcation.symptom)));
     put('edge.latency_score', symptomScore(metrics, 'edge', edge, demarcation.symptom));
     for (const [metric, name] of [['retransmits', 'retransmit_score'], ['srtt', 'rtt_score'], ['resets', 'reset_score'], ['drops', 'drop_score'], ['failed_connects', 'failed_connect_score']] as const) {
-      if (present('edge', edge, metric)) put(`edge.${name}`, metrics.score('edge', edge, metric));
+      if (!present('edge', edge, metric)) continue;
+      put(`edge.${name}`, callNetworkScore(metrics, caller, suspect, metric));
     }
   }
 

@@ -12,6 +12,15 @@ export interface SeriesRef {
   /** symptom = what users feel; evidence = why the report blames the suspect */
   role: 'symptom' | 'evidence';
   score: number;
+  /**
+   * The values behind the score, oldest first, when the input carried their times: points before
+   * the report's `window.from` are the baseline, the rest the window under study. Units follow the
+   * metric name as the caller stored it (the API: latency_* and srtt in ms, cpu in cores, memory in
+   * bytes, requests and event counts per 10 s bucket, error_rate a share).
+   */
+  points?: Array<{ ts: number; value: number }>;
+  /** median of the baseline, the level the window is compared with */
+  baseline?: number;
 }
 
 /** One slow statement of a datastore client, as the agent's protocol parsers aggregate it. */
@@ -20,6 +29,8 @@ export interface SlowStatement {
   statement: string;
   calls: number;
   p99Ms: number;
+  /** the datastore the statement went to, when known */
+  server?: string;
 }
 
 export interface RankedRootCause {
@@ -34,6 +45,17 @@ export interface RankedRootCause {
   evidence: Record<string, number>;
   /** the fault-tree walk that classified it (node ids in order) */
   treePath: string[];
+  /**
+   * the service whose evidence the fault tree read (a network cause's callee, a machine cause's
+   * service); absent for machines and edges that are only abnormal on the propagation path
+   */
+  service?: string;
+  /**
+   * the part of the entry's excess (request-seconds or failed requests) this service adds itself, 0–1,
+   * when the call-graph attribution ranked it (localize/call-graph.ts); such causes lead the list in
+   * the attribution's order, so ranks then follow this share rather than `score`
+   */
+  explainedShare?: number;
 }
 
 export interface RcaReport {
@@ -52,6 +74,8 @@ export interface RcaReport {
   propagation: { path: string[]; hops: Hop[] };
   logTemplates: TemplateCount[];
   slowStatements: SlowStatement[];
+  /** the caller's node id for every name the report mentions, when the topology carried them (RcaTopology.nodeIds) */
+  nodeIds?: Record<string, string>;
 }
 
 /** A row of the API's reports table. */

@@ -1,6 +1,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { MetricWindows, type RcaTopology, edgeEntity } from '../../demarcate/model.js';
+import { median } from '../../detect/robust.js';
 import { type CsvTable, columns, readCsv } from '../csv.js';
 import type { ServiceCase } from './run.js';
 
@@ -8,7 +9,9 @@ import type { ServiceCase } from './run.js';
  * Nezha (FSE'23): `<day>/metric/<pod>_metric.csv` (60 s), `front_service.csv`, optional
  * `dependency.csv` (calls + service→node IP) and `source_50.csv`/`destination_50.csv` (per-call latency
  * seen by caller / callee), `labels.csv` at the root. Times come from the `Time` column (the
- * `TimeStamp` column is shifted in some files). Baseline = 8 min before injection, window = 5 min after.
+ * `TimeStamp` column is shifted in some files). Baseline = the last 8 min of points before the injection
+ * that lie outside every earlier injection's 5-min window (the labels' injection times, as an online
+ * system knows its past incidents); window = 5 min after.
  * Nezha carries no TCP metrics, so the call's network time is taken as caller-seen minus callee-seen
  * latency (mapped to `srtt`).
  */
@@ -47,17 +50,28 @@ function seriesOf(table: CsvTable, timeColumn: string, names: readonly string[])
   return { t, values };
 }
 
-function cut(s: Series, name: string, at: number): { baseline: number[]; window: number[] } | null {
+/** When a case starts and the injections of the same day before it (their windows are not normal). */
+interface CaseTime {
+  at: number;
+  earlier: readonly number[];
+}
+
+function cut(s: Series, name: string, { at, earlier }: CaseTime): { baseline: number[]; window: number[] } | null {
   const v = s.values.get(name);
   if (!v) return null;
-  const baseline: number[] = [];
+  const clean: Array<{ t: number; x: number }> = [];
   const window: number[] = [];
   s.t.forEach((t, i) => {
     const x = v[i];
     if (x === undefined || !Number.isFinite(x)) return;
-    if (t >= at - BASELINE_S && t < at - 30) baseline.push(x);
-    else if (t >= at && t < at + WINDOW_S) window.push(x);
+    if (t >= at && t < at + WINDOW_S) window.push(x);
+    else if (t < at - 30 && !earlier.some((e) => t >= e && t < e + WINDOW_S)) clean.push({ t, x });
   });
+  // Faults follow each other every few minutes, often on the same pod: the baseline is the last
+  // BASELINE_S worth of points outside every earlier injection's window, however far back that reaches.
+  const step = median(clean.slice(1).map((p, i) => p.t - (clean[i]?.t ?? p.t)).filter((d) => d > 0));
+  const keep = Math.max(1, Math.round(BASELINE_S / (Number.isFinite(step) ? step : 60)));
+  const baseline = clean.slice(-keep).map((p) => p.x);
   // A column that never moves (all-zero success rate in Train Ticket) carries no signal.
   const all = [...baseline, ...window];
   if (baseline.length === 0 || window.length === 0 || all.every((x) => x === all[0])) return null;
@@ -92,7 +106,7 @@ function loadDay(dir: string): Day {
   }
   const frontPath = join(metricDir, 'front_service.csv');
   const frontTable = readCsv(frontPath);
-  const front = seriesOf(frontTable, 'Time', ['LatencyP90(s)', 'SuccessRate(%)']);
+  const front = seriesOf(frontTable, 'Time', ['LatencyP50(s)', 'LatencyP90(s)', 'SuccessRate(%)']);
   const named = (frontTable.rows[0]?.[columns(frontTable, frontPath, ['ServiceName']).ServiceName] ?? 'front').toLowerCase();
   const calls: Array<{ from: string; to: string }> = [];
   const depPath = join(metricDir, 'dependency.csv');
@@ -123,12 +137,13 @@ function loadDay(dir: string): Day {
   return { pods, entry, front, topology, edges: { source: edgeSeries('source_50.csv'), destination: edgeSeries('destination_50.csv') } };
 }
 
-function caseMetrics(day: Day, at: number): { metrics: MetricWindows; serviceMetrics: Map<string, string[]> } {
+function caseMetrics(day: Day, at: CaseTime): { metrics: MetricWindows; serviceMetrics: Map<string, string[]> } {
   const metrics = new MetricWindows();
   const serviceMetrics = new Map<string, string[]>();
   for (const [pod, s] of day.pods) {
     const service = pod.replace(/-[a-z0-9]{8,10}-[a-z0-9]{5}$/, '');
     for (const [column, metric] of Object.entries(POD_METRICS)) {
+      if (service === day.entry && metric === 'latency_p90' && day.edges.source) continue;
       const cutOut = cut(s, column, at);
       // success rate is a percentage in the files, availability a share (0–1) in our metric model
       const w = cutOut && metric === 'availability' ? { baseline: cutOut.baseline.map((x) => x / 100), window: cutOut.window.map((x) => x / 100) } : cutOut;
@@ -144,8 +159,15 @@ function caseMetrics(day: Day, at: number): { metrics: MetricWindows; serviceMet
       }
     }
   }
-  const latency = cut(day.front, 'LatencyP90(s)', at);
-  if (latency) metrics.set({ kind: 'service', entity: day.entry, metric: 'latency_p90' }, latency);
+  // The entry's latency is read in the statistic its calls are measured in (per-call medians when the
+  // day has them, else the pods' p90), so the demarcation's ratio test compares like with like: a
+  // tail (p90) moves several times more than a median in the same incident.
+  const [frontColumn, frontMetric] = day.edges.source ? ['LatencyP50(s)', 'latency_p50'] : ['LatencyP90(s)', 'latency_p90'];
+  const latency = cut(day.front, frontColumn, at);
+  if (latency) {
+    metrics.set({ kind: 'service', entity: day.entry, metric: frontMetric }, latency);
+    serviceMetrics.set(day.entry, [...(serviceMetrics.get(day.entry) ?? []).filter((m) => m !== 'latency_p90'), frontMetric]);
+  }
   const { source, destination } = day.edges;
   for (const column of source?.values.keys() ?? []) {
     const [from, to] = column.split('_');
@@ -184,7 +206,9 @@ export async function* nezhaCases(folder: string): AsyncIterable<ServiceCase | {
       yield { dataset: 'nezha', setting, case: caseId, error: `read day ${day}: ${loaded.message}` };
       continue;
     }
-    const { metrics, serviceMetrics } = caseMetrics(loaded, Number(row[c.inject_ts_metric_clock]));
+    const at = Number(row[c.inject_ts_metric_clock]);
+    const earlier = labels.rows.filter((r) => r[c.day] === day).map((r) => Number(r[c.inject_ts_metric_clock])).filter((t) => t < at);
+    const { metrics, serviceMetrics } = caseMetrics(loaded, { at, earlier });
     const candidates = loaded.topology.services.filter((s) => serviceMetrics.has(s));
     yield {
       dataset: 'nezha', setting, case: caseId, topology: loaded.topology, metrics, serviceMetrics, entry: loaded.entry,

@@ -2,6 +2,7 @@ import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { MetricWindows, type RcaTopology, type Symptom } from '../../demarcate/model.js';
+import { median } from '../../detect/robust.js';
 import { parseCsvLine } from '../csv.js';
 import type { ServiceCase } from './run.js';
 
@@ -10,8 +11,9 @@ import type { ServiceCase } from './run.js';
  * `<scenario>/noissue/metrics.csv` (normal history, absent for the temporal scenarios) and
  * `<scenario>/{train,test}/issue_<i>/{metrics.csv,target.json}`. metrics.csv has three header rows
  * (microservice, metric, statistic), then rows indexed by unix time (300 s). We read the Average of
- * latency and availability and the Sum of requests. Without a normal history, the issue file's rows
- * before the target time are the baseline.
+ * latency and availability and the Sum of requests. The baseline is the normal history re-anchored to
+ * the level of the issue file's rows before the target time (see `reanchor`); without a history, those
+ * rows alone.
  */
 const targetSchema = z.object({
   target: z.object({ node: z.string(), metric: z.string(), timestamp: z.number() }),
@@ -41,6 +43,19 @@ const READ: ReadonlyArray<[string, string, string]> = [
   ['availability', 'Average', 'availability'],
   ['requests', 'Sum', 'requests'],
 ];
+
+/**
+ * The normal history was recorded on other days; some nodes sit at another level in every issue file
+ * of a scenario (the Step Functions lambdas run ~3.5 s instead of ~0.5 s, a load balancer answers
+ * nothing), which is drift, not the issue. The baseline keeps the history's spread but takes its level
+ * from the issue file's rows before the issue: the usual level just before, the usual noise from the
+ * long record — as the online detector's recent ring would see it.
+ */
+function reanchor(history: readonly number[], before: readonly number[]): number[] {
+  if (before.length === 0) return [...history];
+  const shift = median(before) - median(history);
+  return history.map((x) => x + shift);
+}
 
 export function isPetshop(folder: string): boolean {
   return readdirSync(folder).some((d) => existsSync(join(folder, d, 'graph.csv')));
@@ -92,7 +107,7 @@ export async function* petshopCases(folder: string): AsyncIterable<ServiceCase |
               const window = values.filter((v, i) => Number.isFinite(v) && (wide.t[i] ?? 0) > at - 300);
               const before = values.filter((v, i) => Number.isFinite(v) && (wide.t[i] ?? 0) <= at - 300);
               const history = scale(normal?.columns.get(`${node}|${metric}|${stat}`)?.filter(Number.isFinite) ?? []);
-              const baseline = history.length > 0 ? history : before;
+              const baseline = history.length > 0 ? reanchor(history, before) : before;
               if (window.length === 0 || baseline.length === 0) continue;
               metrics.set({ kind: 'service', entity: node, metric: name }, { baseline, window });
               serviceMetrics.set(node, [...(serviceMetrics.get(node) ?? []), name]);

@@ -31,31 +31,41 @@ async function summaries(folder: string): Promise<EvalLine[]> {
 
 const pick = (lines: EvalLine[], setting: string, method: string) => lines.find((l) => l.setting === setting && l.method === method);
 
-describe('service-level datasets (fixed subsets)', () => {
+// Each case reads dataset files and builds a report per method: well under a second each when the machine is quiet.
+describe('service-level datasets (fixed subsets)', { timeout: 60_000 }, () => {
   it('sockshop-rcd: carts cpu/mem and user mem, ranked and classified', async () => {
     const lines = await summaries(subset('sockshop-rcd', ['carts-cpu', 'carts-mem', 'user-mem']));
-    expect(pick(lines, 'all', 'default')).toEqual({ dataset: 'sockshop-rcd', setting: 'all', method: 'default', cases: 9, ac1: 1, ac3: 1, avg5: 1, fault_class_acc: 1 });
+    expect(pick(lines, 'all', 'default')).toEqual({ dataset: 'sockshop-rcd', setting: 'all', method: 'default', cases: 9, ac1: 1, ac3: 1, avg5: 1, fault_class_acc: 1, ms_per_case: expect.any(Number) });
     expect(pick(lines, 'all', 'nsigma')).toMatchObject({ cases: 9, ac1: 1 });
   });
 
   it('sockshop-rcd: payment, whose 8 MB container doubles its memory under CPU stress too', async () => {
-    // the memory node fires at 2× the usual level (fixed a priori); payment-cpu reaches 2.2×, so its
-    // three CPU cases are called memory — the known cost of not fitting the threshold to the data
+    // on its own baseline payment-cpu reaches 2.2× (the tree's 2× memory node would fire); on the
+    // memory-growth yardstick (the system's typical container size) the CPU hog's +10 MB is 1.05×
     const lines = await summaries(subset('sockshop-rcd', ['payment-cpu', 'payment-mem']));
-    expect(pick(lines, 'all', 'default')).toEqual({ dataset: 'sockshop-rcd', setting: 'all', method: 'default', cases: 6, ac1: 1, ac3: 1, avg5: 1, fault_class_acc: 0.5 });
+    expect(pick(lines, 'all', 'default')).toMatchObject({ cases: 6, ac1: 1, ac3: 1, avg5: 1, fault_class_acc: 1 });
   });
 
   it('nezha: the Online Boutique day', async () => {
     const lines = await summaries(subset('nezha', ['labels.csv', '2022-08-22']));
-    expect(pick(lines, 'OB', 'default')).toEqual({ dataset: 'nezha', setting: 'OB', method: 'default', cases: 24, ac1: 0.625, ac3: 0.875, avg5: 0.8167, fault_class_acc: 0.625 });
-    expect(pick(lines, 'OB', 'nsigma')).toMatchObject({ cases: 24, ac1: 0.4167 });
+    expect(pick(lines, 'OB', 'default')).toMatchObject({ dataset: 'nezha', setting: 'OB', method: 'default', cases: 24, ac1: 0.75, ac3: 0.9167, avg5: 0.8917, fault_class_acc: 0.7917 });
+    expect(pick(lines, 'OB', 'nsigma')).toMatchObject({ cases: 24, ac1: 0.4583 });
   });
 
   it('petshop: the low-traffic scenario', async () => {
     const lines = await summaries(subset('petshop', ['low_traffic']));
     expect(pick(lines, 'low_traffic/latency', 'default')).toMatchObject({ cases: 4, ac1: 1, ac3: 1 });
-    // the load balancer in front of PetSearch (`…_remote`) is folded into its instrumented sibling
-    expect(pick(lines, 'low_traffic/availability', 'default')).toEqual({ dataset: 'petshop', setting: 'low_traffic/availability', method: 'default', cases: 4, ac1: 0.75, ac3: 0.75, avg5: 0.75 });
-    expect(pick(lines, 'all', 'default')).toMatchObject({ cases: 8, ac1: 0.875, ac3: 0.875 });
+    // failed requests, not the share drop: PetSearch's 2 % of ~900 requests outweigh the load
+    // balancer's 10 % of ~50 (call-graph attribution)
+    expect(pick(lines, 'low_traffic/availability', 'default')).toMatchObject({ dataset: 'petshop', setting: 'low_traffic/availability', method: 'default', cases: 4, ac1: 1, ac3: 1, avg5: 1 });
+    expect(pick(lines, 'all', 'default')).toMatchObject({ cases: 8, ac1: 1, ac3: 1 });
+  });
+
+  it('petshop: the high-traffic scenario, whose history sits at another level than its issue files', async () => {
+    // before the re-anchored baseline and the call-graph attribution: latency 0/4 (the drifted Step
+    // Functions lambdas outranked PetSearch), availability 2/4 (a load balancer's 10 % on ~50 requests)
+    const lines = await summaries(subset('petshop', ['high_traffic']));
+    expect(pick(lines, 'high_traffic/latency', 'default')).toMatchObject({ cases: 4, ac1: 1, ac3: 1 });
+    expect(pick(lines, 'high_traffic/availability', 'default')).toMatchObject({ cases: 4, ac1: 1, ac3: 1 });
   });
 });
