@@ -17,8 +17,15 @@ describe('parseEnv', () => {
       KINSIGHT_RETENTION_RAW_DAYS: 7,
       KINSIGHT_RETENTION_1M_DAYS: 30,
       KINSIGHT_RETENTION_1H_DAYS: 400,
+      KINSIGHT_TRUSTED_PROXIES: ['127.0.0.1', '::1', '::ffff:127.0.0.1'],
+      KINSIGHT_INSIGHTS_INTERVAL_MS: 10_000,
       LOG_LEVEL: 'info',
     });
+  });
+
+  it('reads trusted proxies as a list of IPs and names a bad entry', () => {
+    expect(parseEnv({ KINSIGHT_TRUSTED_PROXIES: '10.0.0.5, fd00::1' }).KINSIGHT_TRUSTED_PROXIES).toEqual(['10.0.0.5', 'fd00::1']);
+    expect(() => parseEnv({ KINSIGHT_TRUSTED_PROXIES: '10.0.0.5,proxy.local' })).toThrow(/KINSIGHT_TRUSTED_PROXIES/);
   });
 
   it('reads every variable and treats empty ones as unset', () => {
@@ -29,6 +36,7 @@ describe('parseEnv', () => {
         PORT: '8080',
         HOST: '0.0.0.0',
         KINSIGHT_AGENT_TOKEN: 's3cret',
+        KINSIGHT_INSIGHTS_INTERVAL_MS: '0',
         LOG_LEVEL: 'debug',
       }),
     ).toMatchObject({
@@ -37,12 +45,18 @@ describe('parseEnv', () => {
       PORT: 8080,
       HOST: '0.0.0.0',
       KINSIGHT_AGENT_TOKEN: 's3cret',
+      KINSIGHT_INSIGHTS_INTERVAL_MS: 0,
       LOG_LEVEL: 'debug',
     });
     expect(parseEnv({ DATABASE_URL: '', KINSIGHT_AGENT_TOKEN: '' })).toMatchObject({
       DATABASE_URL: undefined,
       KINSIGHT_AGENT_TOKEN: undefined,
     });
+  });
+
+  it('refuses an Insights interval that is not a whole number of ms up to an hour', () => {
+    expect(() => parseEnv({ KINSIGHT_INSIGHTS_INTERVAL_MS: '-1' })).toThrow(/KINSIGHT_INSIGHTS_INTERVAL_MS: Too small/);
+    expect(() => parseEnv({ KINSIGHT_INSIGHTS_INTERVAL_MS: '2.5' })).toThrow(/KINSIGHT_INSIGHTS_INTERVAL_MS: Invalid input: expected int/);
   });
 
   it('names each bad variable', () => {

@@ -28,6 +28,15 @@ export const envSchema = z.object({
   KINSIGHT_RETENTION_RAW_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 7),
   KINSIGHT_RETENTION_1M_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 30),
   KINSIGHT_RETENTION_1H_DAYS: optional(z.coerce.number().int().min(1)).transform((n) => n ?? 400),
+  /**
+   * Peers (exact IPs, comma-separated) whose `X-Forwarded-For` names the client, e.g. the dashboard's server
+   * or a load balancer: sign-in limits then count the client, not the proxy. Others' X-Forwarded-For is ignored.
+   */
+  KINSIGHT_TRUSTED_PROXIES: optional(z.string())
+    .transform((list) => (list ?? '127.0.0.1,::1,::ffff:127.0.0.1').split(',').map((ip) => ip.trim()).filter(Boolean))
+    .pipe(z.array(z.union([z.ipv4(), z.ipv6()], { error: 'must be a comma-separated list of IP addresses' }))),
+  /** how often the Insights runner analyses new buckets (exceptions and root-cause reports); 0 disables it */
+  KINSIGHT_INSIGHTS_INTERVAL_MS: optional(z.coerce.number().int().min(0).max(3_600_000)).transform((ms) => ms ?? 10_000),
   LOG_LEVEL: optional(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])).transform(
     (level) => level ?? 'info',
   ),

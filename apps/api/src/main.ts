@@ -5,6 +5,7 @@ import { IngestLimiter } from './backpressure.js';
 import { createDatabase, type DatabaseConfig, type DatabaseHandle } from './db/client.js';
 import { runMigrations } from './db/migrate.js';
 import { isLoopbackHost, readEnv, type ApiEnv } from './env.js';
+import { startInsights } from './insights/runner.js';
 import { startMaintenance } from './maintenance.js';
 import { createInnerContext, startApiServer } from './server.js';
 import { systemClock } from './trpc.js';
@@ -85,6 +86,7 @@ async function serve(env: ApiEnv, log: Logger): Promise<void> {
     }),
   });
   const api = await startApiServer(inner, env.HOST, env.PORT, {
+    trustedProxies: env.KINSIGHT_TRUSTED_PROXIES,
     ...(pool ? { poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }) } : {}),
   });
   const maintenance = startMaintenance(database.db, systemClock, log, {
@@ -92,6 +94,8 @@ async function serve(env: ApiEnv, log: Logger): Promise<void> {
     '1m': env.KINSIGHT_RETENTION_1M_DAYS,
     '1h': env.KINSIGHT_RETENTION_1H_DAYS,
   });
+  const insights = startInsights(database.db, systemClock, log, env.KINSIGHT_INSIGHTS_INTERVAL_MS);
+  if (!insights) log.info('insights runner disabled (KINSIGHT_INSIGHTS_INTERVAL_MS=0): no exceptions or reports are written');
   log.info(
     { url: api.url, database: database.kind === 'pglite' ? `pglite:${env.KINSIGHT_DATA_DIR}` : 'postgres' },
     `kinsight api listening on ${api.url} (tRPC at ${api.url}/trpc)`,
@@ -113,6 +117,7 @@ async function serve(env: ApiEnv, log: Logger): Promise<void> {
     api
       .close()
       .then(() => maintenance.stop())
+      .then(() => insights?.stop())
       .then(() => database.close())
       .then(() => log.info('stopped'))
       .catch((error: unknown) => {

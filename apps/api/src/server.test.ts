@@ -1,9 +1,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readMigrationFiles } from 'drizzle-orm/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IngestLimiter } from './backpressure.js';
 import { createDatabase } from './db/client.js';
+import { MIGRATIONS_FOLDER } from './db/migrate.js';
 import { startApiServer, type ApiServer } from './server.js';
 import { describeKind, TEST_DATABASE_KINDS, useTestDatabase } from './testing/databases.js';
 import { AGENT_TOKEN, batch, countRows, edge, seedAgentToken, signedInAs, testInner } from './testing/fixtures.js';
@@ -111,12 +113,29 @@ describe.each(TEST_DATABASE_KINDS)('HTTP server on %s', (kind) => {
 
   it('answers /readyz with 200 once every migration is applied, with security headers', async () => {
     const response = await fetch(url('/readyz'));
-    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: 'ready', migrations: 3 } });
+    // every committed migration, however many there are now
+    const committed = readMigrationFiles({ migrationsFolder: MIGRATIONS_FOLDER }).length;
+    expect({ status: response.status, body: await response.json() }).toEqual({ status: 200, body: { status: 'ready', migrations: committed } });
     expect({
       nosniff: response.headers.get('x-content-type-options'),
       frame: response.headers.get('x-frame-options'),
       csp: response.headers.get('content-security-policy'),
     }).toEqual({ nosniff: 'nosniff', frame: 'DENY', csp: "default-src 'none'; frame-ancestors 'none'" });
+  });
+
+  it('counts sign-in failures per forwarded client, so one guesser does not lock out the dashboard', async () => {
+    const signIn = (username: string, forwardedFor: string) =>
+      fetch(url('/trpc/auth.signIn'), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-kinsight-csrf': '1', 'x-forwarded-for': forwardedFor },
+        body: JSON.stringify({ username, password: 'not the password at all' }),
+      });
+    // The test client is on loopback, a trusted proxy by default, like the dashboard's server.
+    for (let i = 0; i < 5; i++) expect((await signIn(`guess${i}`, '198.51.100.7')).status).toBe(401);
+    expect((await signIn('guess5', '198.51.100.7')).status).toBe(429);
+    // The proxy's chain: only the rightmost entry (what the proxy saw) counts, not what the client claimed.
+    expect((await signIn('guess6', '198.51.100.9, 198.51.100.7')).status).toBe(429);
+    expect((await signIn('someone', '198.51.100.8')).status).toBe(401);
   });
 
   it('answers an unknown path with 404 naming the routes it serves', async () => {

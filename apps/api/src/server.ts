@@ -92,9 +92,27 @@ export interface ApiServer {
 export interface ApiHandlerOptions {
   /** pg.Pool counters for /metrics; absent for PGlite */
   poolStats?: () => PoolStats;
+  /** peers whose X-Forwarded-For is believed (default: loopback, where the dashboard's server runs) */
+  trustedProxies?: readonly string[];
+}
+
+const LOOPBACK_PROXIES = ['127.0.0.1', '::1', '::ffff:127.0.0.1'];
+
+/**
+ * Who is asking: the socket's peer, or — when that peer is a trusted proxy — the nearest address it was
+ * forwarded for (the rightmost X-Forwarded-For entry; entries further left are the client's own word).
+ */
+export function clientAddressOf(req: Pick<IncomingMessage, 'headers' | 'socket'>, trustedProxies: readonly string[]): string {
+  const peer = req.socket.remoteAddress ?? 'unknown';
+  if (!trustedProxies.includes(peer)) return peer;
+  const header = req.headers['x-forwarded-for'];
+  const chain = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((entry) => entry.trim()).filter(Boolean);
+  const forwarded = chain[chain.length - 1];
+  return forwarded && forwarded.length <= 64 ? forwarded : peer;
 }
 
 export function createApiHandler(inner: InnerContext, options: ApiHandlerOptions = {}): (req: IncomingMessage, res: ServerResponse) => void {
+  const trustedProxies = options.trustedProxies ?? LOOPBACK_PROXIES;
   const trpc = createHTTPHandler({
     router: appRouter,
     basePath: '/trpc/',
@@ -104,7 +122,7 @@ export function createApiHandler(inner: InnerContext, options: ApiHandlerOptions
       agentToken: bearerToken(req.headers.authorization),
       sessionToken: readCookie(req.headers.cookie, SESSION_COOKIE),
       csrfHeader: req.headers['x-kinsight-csrf'] === '1',
-      clientAddress: req.socket.remoteAddress ?? 'unknown',
+      clientAddress: clientAddressOf(req, trustedProxies),
       setCookie: (cookie) => res.appendHeader('set-cookie', cookie),
     }),
     responseMeta({ errors }) {

@@ -34,7 +34,12 @@ function missing(id: string, field: string): Error {
 function toNode(node: DraftNode): TopologyNode {
   if (!node.metrics) throw missing(node.id, 'golden metrics');
   if (!node.health) throw missing(node.id, 'health');
-  return { ...node.ref, id: node.id, label: node.label, served: node.metrics, health: node.health };
+  // Built field by field rather than spread from the ref: the same keys in the same order, without a
+  // generic object copy per node.
+  const common = { id: node.id, label: node.label, served: node.metrics, health: node.health };
+  return node.ref.kind === 'service'
+    ? { kind: 'service', name: node.ref.name, ...common }
+    : { kind: 'external', address: node.ref.address, ...common };
 }
 
 function toEdge(edge: DraftEdge): TopologyEdge {

@@ -15,8 +15,14 @@ export type NodeRef =
   | { kind: 'service'; name: string }
   | { kind: 'external'; address: string };
 
-export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
-export const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx', 'other'] as const satisfies readonly StatusClass[];
+/**
+ * HTTP calls by status class; every other protocol's calls as ok, client_error or server_error
+ * (status-classes.ts maps each protocol's statuses); `other`: no response or an unclassified status.
+ */
+export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'ok' | 'client_error' | 'server_error' | 'other';
+export const STATUS_CLASSES = [
+  '1xx', '2xx', '3xx', '4xx', '5xx', 'ok', 'client_error', 'server_error', 'other',
+] as const satisfies readonly StatusClass[];
 
 /** Requests, errors and latency over a window: the golden signals of one edge or node. */
 export interface GoldenMetrics {
@@ -59,16 +65,20 @@ export interface Topology {
   edges: TopologyEdge[];
 }
 
-/** One stored aggregate: calls from a client to a server in one time bucket. */
-export interface EdgeSample {
+interface EdgeSampleTotals {
   client: NodeRef;
   server: NodeRef;
   protocol: string;
-  statusClass: StatusClass;
   requests: number;
   errors: number;
   latencySumMs: number;
 }
+
+/**
+ * One stored aggregate: calls from a client to a server in one time bucket, either all of one
+ * status class or (a window's sums, one per edge) with the requests of each class.
+ */
+export type EdgeSample = EdgeSampleTotals & ({ statusClass: StatusClass } | { statusClasses: Partial<Record<StatusClass, number>> });
 
 /** Where a node or edge turns from healthy to warning or critical. */
 export interface HealthThresholds {

@@ -18,10 +18,9 @@ describe('nodeRefSchema', () => {
 });
 
 describe('statusClassSchema', () => {
-  it('accepts the six classes only', () => {
-    expect(['1xx', '2xx', '3xx', '4xx', '5xx', 'other'].map((c) => statusClassSchema.safeParse(c).success)).toEqual([
-      true, true, true, true, true, true,
-    ]);
+  it('accepts the HTTP and the protocol-neutral classes only', () => {
+    const all = ['1xx', '2xx', '3xx', '4xx', '5xx', 'ok', 'client_error', 'server_error', 'other'];
+    expect(all.map((c) => statusClassSchema.safeParse(c).success)).toEqual(all.map(() => true));
     expect(statusClassSchema.safeParse('6xx').success).toBe(false);
   });
 });

@@ -49,10 +49,15 @@ export async function ensureDailyPartitions(db: Database, fromMs: number, days: 
   return created;
 }
 
-/** Days of data kept per resolution: raw buckets go first, hourly rollups last. */
-export type RetentionDays = Record<Resolution, number>;
+/** Days of data kept per configured resolution: raw buckets go first, hourly rollups last. */
+export type RetentionDays = Record<Exclude<Resolution, '10m'>, number>;
 
 export const DEFAULT_RETENTION_DAYS: RetentionDays = { '10s': 7, '1m': 30, '1h': 400 };
+
+/** Ten-minute rollups only speed up windows the minute rollups also answer: they go with them. */
+export function retentionOf(resolution: Resolution, retention: RetentionDays): number {
+  return resolution === '10m' ? retention['1m'] : retention[resolution];
+}
 
 /**
  * Drops every daily partition that ends at or before `now - retention` for its resolution, and
@@ -71,13 +76,13 @@ export async function dropExpiredPartitions(db: Database, nowMs: number, retenti
     const day = dayOf(name);
     const resolution = resolutionOf.get(parent);
     if (day === null || !resolution) continue;
-    if (day + DAY_MS <= nowMs - retention[resolution] * DAY_MS) {
+    if (day + DAY_MS <= nowMs - retentionOf(resolution, retention) * DAY_MS) {
       await db.execute(sql.raw(`DROP TABLE ${name}`));
       dropped.push(name);
     }
   }
   for (const resolution of RESOLUTIONS) {
-    const cutoff = nowMs - retention[resolution] * DAY_MS;
+    const cutoff = nowMs - retentionOf(resolution, retention) * DAY_MS;
     for (const { table } of SERIES_TABLES.filter((t) => t.resolution === resolution)) {
       await db.execute(sql.raw(`DELETE FROM ${table}_default WHERE bucket_start < ${iso(cutoff)}`));
     }

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import { type Database } from './client.js';
 import { rowsOf } from './rows.js';
 import { maintenanceState } from './schema.js';
-import { SERIES, tableAt, type SeriesSpec } from './series.js';
+import { RESOLUTIONS, SERIES, tableAt, type Resolution, type SeriesSpec } from './series.js';
 
 const HOUR_MS = 3_600_000;
 /**
@@ -15,34 +15,72 @@ const ORIGIN = `timestamptz '2000-01-01 00:00:00+00'`;
 
 const iso = (ms: number) => `'${new Date(ms).toISOString()}'`;
 
-/** Replaces `into` over [from, to) with the per-`bin` sums of `source`. */
-function rollupStatements(spec: SeriesSpec, source: string, into: string, bin: string, from: number, to: number): string[] {
+function aggregatesOf(spec: SeriesSpec): { columns: string[]; aggregates: string[] } {
+  return {
+    columns: [...spec.sums, ...spec.maxes, ...(spec.histogram ? [spec.histogram] : [])],
+    aggregates: [
+      ...spec.sums.map((c) => `sum(${c})`),
+      ...spec.maxes.map((c) => `max(${c})`),
+      ...(spec.histogram ? [`kinsight_histogram_sum(${spec.histogram})`] : []),
+    ],
+  };
+}
+
+/**
+ * Replaces `<raw>_1m` over [from, to) with per-minute sums of the raw rows: sums keyed by the text
+ * key columns go to a temporary table, key tuples not yet in the dictionary get their id, and the
+ * rollup rows are written with that id.
+ */
+function minuteStatements(spec: SeriesSpec, from: number, to: number): string[] {
   const keys = spec.keys.join(', ');
-  const columns = [...spec.keys, ...spec.sums, ...spec.maxes, ...(spec.histogram ? [spec.histogram] : [])];
-  const aggregates = [
-    ...spec.keys,
-    ...spec.sums.map((c) => `sum(${c})`),
-    ...spec.maxes.map((c) => `max(${c})`),
-    ...(spec.histogram ? [`kinsight_histogram_sum(${spec.histogram})`] : []),
-  ];
+  const { columns, aggregates } = aggregatesOf(spec);
   const range = `bucket_start >= ${iso(from)} AND bucket_start < ${iso(to)}`;
+  const staged = `rollup_${spec.raw}`;
   return [
-    `DELETE FROM ${into} WHERE ${range}`,
-    `INSERT INTO ${into} (bucket_start, ${columns.join(', ')}) ` +
-      `SELECT date_bin('${bin}', bucket_start, ${ORIGIN}), ${aggregates.join(', ')} FROM ${source} WHERE ${range} GROUP BY 1, ${keys}`,
+    `CREATE TEMPORARY TABLE ${staged} ON COMMIT DROP AS ` +
+      `SELECT date_bin('1 minute', bucket_start, ${ORIGIN}) AS bucket_start, ${keys}, ${aggregates.map((a, i) => `${a} AS ${columns[i] ?? a}`).join(', ')} ` +
+      `FROM ${spec.raw} WHERE ${range} GROUP BY 1, ${keys}`,
+    `INSERT INTO ${spec.dictionary} (${keys}) SELECT DISTINCT ${keys} FROM ${staged} ON CONFLICT DO NOTHING`,
+    `DELETE FROM ${tableAt(spec, '1m')} WHERE ${range}`,
+    `INSERT INTO ${tableAt(spec, '1m')} (bucket_start, series_id, ${columns.join(', ')}) ` +
+      `SELECT s.bucket_start, d.id, ${columns.map((c) => `s.${c}`).join(', ')} FROM ${staged} s JOIN ${spec.dictionary} d ON ` +
+      spec.keys.map((k) => `d.${k} = s.${k}`).join(' AND ') +
+      // Written in time order, a bucket's rows share pages: a window then reads a few pages, not
+      // a few rows from every page of the hour (hash grouping emits buckets in no order).
+      ' ORDER BY 1',
+    `DROP TABLE ${staged}`,
   ];
 }
 
-/** Recomputes the 1-minute rollups from raw rows and the 1-hour ones from those, over whole hours. */
+/** Replaces the coarser rollup `into` over [from, to) with the per-`bin` sums of the finer rollup `source`, series by series. */
+function coarserStatements(spec: SeriesSpec, source: string, into: string, bin: string, from: number, to: number): string[] {
+  const { columns, aggregates } = aggregatesOf(spec);
+  const range = `bucket_start >= ${iso(from)} AND bucket_start < ${iso(to)}`;
+  return [
+    `DELETE FROM ${into} WHERE ${range}`,
+    `INSERT INTO ${into} (bucket_start, series_id, ${columns.join(', ')}) ` +
+      `SELECT date_bin('${bin}', bucket_start, ${ORIGIN}), series_id, ${aggregates.join(', ')} FROM ${source} WHERE ${range} GROUP BY 1, series_id ORDER BY 1`,
+  ];
+}
+
+const BIN: Record<Exclude<Resolution, '10s'>, string> = { '1m': '1 minute', '10m': '10 minutes', '1h': '1 hour' };
+
+/**
+ * Recomputes each rollup level from the level below it (raw → 1 min → 10 min → 1 h) over whole
+ * hours: every level divides an hour, so each one is rebuilt from a finished finer level.
+ */
 export async function rollUpRange(db: Database, fromMs: number, toMs: number): Promise<void> {
   const from = Math.floor(fromMs / HOUR_MS) * HOUR_MS;
   const to = Math.ceil(toMs / HOUR_MS) * HOUR_MS;
   await db.transaction(async (tx) => {
     for (const spec of SERIES) {
-      const statements = [
-        ...rollupStatements(spec, tableAt(spec, '10s'), tableAt(spec, '1m'), '1 minute', from, to),
-        ...rollupStatements(spec, tableAt(spec, '1m'), tableAt(spec, '1h'), '1 hour', from, to),
-      ];
+      const statements = minuteStatements(spec, from, to);
+      for (let level = 2; level < RESOLUTIONS.length; level++) {
+        const finer = RESOLUTIONS[level - 1];
+        const coarser = RESOLUTIONS[level];
+        if (!finer || !coarser || coarser === '10s') continue;
+        statements.push(...coarserStatements(spec, tableAt(spec, finer), tableAt(spec, coarser), BIN[coarser], from, to));
+      }
       for (const statement of statements) await tx.execute(sql.raw(statement));
     }
   });

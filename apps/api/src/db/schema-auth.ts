@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { check, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 export const ROLES = ['viewer', 'admin'] as const;
 export type Role = (typeof ROLES)[number];
@@ -30,4 +30,20 @@ export const sessions = pgTable(
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
   },
   (t) => [index('sessions_user_idx').on(t.userId), index('sessions_expires_idx').on(t.expiresAt)],
+);
+
+/**
+ * Sign-in attempts per key (`user:<name>`, `addr:<client address>`) in a window that starts at the
+ * key's first attempt: one row a key, counted with an UPSERT, so every API replica over this
+ * database shares one limit (rate-limit.ts).
+ */
+export const signInAttempts = pgTable(
+  'sign_in_attempts',
+  {
+    key: text('key').primaryKey(),
+    /** attempts in the window not yet known to be good: failures and ones still checking */
+    attempts: integer('attempts').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+  },
+  (t) => [index('sign_in_attempts_window_idx').on(t.windowStart)],
 );

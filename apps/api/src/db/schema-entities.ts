@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp } from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex } from 'drizzle-orm/pg-core';
 
 /**
  * What the series are about. Every entity carries when it was first and last seen; a pod's
@@ -124,6 +124,8 @@ export const exceptions = pgTable(
   (t) => [
     index('exceptions_status_started_idx').on(t.status, t.startedAt.desc(), t.id.desc()),
     index('exceptions_entity_idx').on(t.entityKind, t.entityId, t.startedAt.desc()),
+    // One open exception per entity and metric, whichever API replica's Insights runner writes it.
+    uniqueIndex('exceptions_open_entity_metric_idx').on(t.entityKind, t.entityId, t.metric).where(sql`status = 'open'`),
     check('exceptions_severity_check', sql`${t.severity} in ('info', 'warning', 'critical')`),
     check('exceptions_status_check', sql`${t.status} in ('open', 'resolved')`),
   ],

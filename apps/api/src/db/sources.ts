@@ -1,4 +1,4 @@
-import { RESOLUTION_MS, tableAt, type Resolution, type SeriesSpec } from './series.js';
+import { RESOLUTION_MS, RESOLUTIONS, tableAt, type Resolution, type SeriesSpec } from './series.js';
 
 import { sql } from 'drizzle-orm';
 import { type Database } from './client.js';
@@ -33,22 +33,36 @@ export interface SourcePiece {
   resolution: Resolution;
   from: number;
   to: number;
+  /**
+   * What to read the piece from with the raw table's column names: the raw table itself, or the
+   * rollup joined to its dictionary (rollup rows carry a series id instead of the key columns).
+   */
+  source: string;
+}
+
+/** `edge_samples_1m join edge_series on …`: a rollup with its key columns back, for filters on them. */
+export function sourceOf(spec: SeriesSpec, resolution: Resolution): string {
+  const table = tableAt(spec, resolution);
+  return resolution === '10s' ? table : `${table} join ${spec.dictionary} on ${spec.dictionary}.id = ${table}.series_id`;
 }
 
 /**
  * Splits [from, to) into pieces each read from the coarsest table that answers it exactly: whole
- * hours from `<raw>_1h`, whole minutes from `<raw>_1m`, the ragged edges and everything after
- * `rolledUntilMs` (see rolledUntil) from the raw table. `finest` caps the resolution when a query needs a finer
- * step (a 10 s chart must not read hourly sums).
+ * hours from `<raw>_1h`, whole ten minutes from `<raw>_10m`, whole minutes from `<raw>_1m`, the
+ * ragged edges and everything after `rolledUntilMs` (see rolledUntil) from the raw table.
+ * `coarsest` caps the resolution when a query needs a finer step (a 1-minute chart must not read
+ * ten-minute sums). Adjacent pieces of one table are merged: one scan each.
  */
 export function sourcePieces(spec: SeriesSpec, from: number, to: number, rolledUntilMs: number, coarsest: Resolution = '1h'): SourcePiece[] {
   const pieces: SourcePiece[] = [];
   const rolledUntil = Math.max(from, Math.min(to, rolledUntilMs));
-  const split = (start: number, end: number, resolutions: Resolution[]): void => {
+  const push = (resolution: Resolution, start: number, end: number) =>
+    pieces.push({ table: tableAt(spec, resolution), resolution, from: start, to: end, source: sourceOf(spec, resolution) });
+  const split = (start: number, end: number, resolutions: readonly Resolution[]): void => {
     if (start >= end) return;
     const [resolution, ...finer] = resolutions;
     if (!resolution || resolution === '10s') {
-      pieces.push({ table: tableAt(spec, '10s'), resolution: '10s', from: start, to: end });
+      push('10s', start, end);
       return;
     }
     const size = RESOLUTION_MS[resolution];
@@ -59,18 +73,25 @@ export function sourcePieces(spec: SeriesSpec, from: number, to: number, rolledU
       return;
     }
     split(start, alignedStart, finer);
-    pieces.push({ table: tableAt(spec, resolution), resolution, from: alignedStart, to: alignedEnd });
+    push(resolution, alignedStart, alignedEnd);
     split(alignedEnd, end, finer);
   };
-  const ladder: Resolution[] = coarsest === '1h' ? ['1h', '1m', '10s'] : coarsest === '1m' ? ['1m', '10s'] : ['10s'];
+  // Coarsest first: ['1h', '10m', '1m', '10s'] for the default.
+  const ladder = RESOLUTIONS.slice(0, RESOLUTIONS.indexOf(coarsest) + 1).reverse();
   split(from, rolledUntil, ladder);
-  if (rolledUntil < to) pieces.push({ table: tableAt(spec, '10s'), resolution: '10s', from: rolledUntil, to });
-  return pieces.sort((a, b) => a.from - b.from);
+  if (rolledUntil < to) push('10s', rolledUntil, to);
+  pieces.sort((a, b) => a.from - b.from);
+  const merged: SourcePiece[] = [];
+  for (const piece of pieces) {
+    const last = merged.at(-1);
+    if (last && last.table === piece.table && last.to === piece.from) last.to = piece.to;
+    else merged.push({ ...piece });
+  }
+  return merged;
 }
 
 /** The coarsest rollup a chart step can read without splitting its buckets. */
 export function coarsestForStep(stepMs: number): Resolution {
-  if (stepMs % RESOLUTION_MS['1h'] === 0) return '1h';
-  if (stepMs % RESOLUTION_MS['1m'] === 0) return '1m';
-  return '10s';
+  const fits = [...RESOLUTIONS].reverse().find((resolution) => stepMs % RESOLUTION_MS[resolution] === 0);
+  return fits ?? '10s';
 }

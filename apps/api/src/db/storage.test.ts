@@ -43,13 +43,16 @@ describe.each(TEST_DATABASE_KINDS)('partitions and rollups on %s', (kind) => {
   it('drop partitions older than the retention window, per resolution, and old rows in the default partition', async () => {
     const { db } = database();
     await ensureDailyPartitions(db, TODAY - 10 * DAY, 11);
-    await db.execute(sql`insert into edge_samples_1h_default (bucket_start, client_kind, client_name, server_kind, server_name, protocol, method, status_class, requests, errors, latency_sum_ms, latency_max_ms)
-      values (${new Date(TODAY - 40 * DAY).toISOString()}::timestamptz, 'service', 'a', 'service', 'b', 'http1', 'GET', '2xx', 1, 0, 1, 1)`);
+    await db.execute(sql`insert into edge_series (client_kind, client_name, server_kind, server_name, protocol, method, status_class)
+      values ('service', 'a', 'service', 'b', 'http1', 'GET', '2xx')`);
+    await db.execute(sql`insert into edge_samples_1h_default (bucket_start, series_id, requests, errors, latency_sum_ms, latency_max_ms)
+      select ${new Date(TODAY - 40 * DAY).toISOString()}::timestamptz, id, 1, 0, 1, 1 from edge_series`);
     const dropped = await dropExpiredPartitions(db, NOW, { '10s': 7, '1m': 9, '1h': 30 });
-    // NOW is noon: raw keeps 7 days, so days ending by Dec 25 12:00 go (Dec 22, 23, 24); 1m keeps 9 (Dec 22 only).
+    // NOW is noon: raw keeps 7 days, so days ending by Dec 25 12:00 go (Dec 22, 23, 24); 1m keeps 9 (Dec 22 only), and 10m with it.
     const expected = [
       ...[10, 9, 8].map((d) => partitionName('edge_samples', TODAY - d * DAY)),
       ...[10].map((d) => partitionName('edge_samples_1m', TODAY - d * DAY)),
+      ...[10].map((d) => partitionName('edge_samples_10m', TODAY - d * DAY)),
     ];
     for (const name of expected) expect(dropped).toContain(name);
     expect(dropped.filter((name) => name.startsWith('edge_samples_')).sort()).toEqual(expected.sort());
@@ -60,7 +63,7 @@ describe.each(TEST_DATABASE_KINDS)('partitions and rollups on %s', (kind) => {
     expect(left.map((r) => r.name).filter((name) => name <= partitionName('edge_samples', TODAY))).toEqual([7, 6, 5, 4, 3, 2, 1, 0].map((d) => partitionName('edge_samples', TODAY - d * DAY)));
   });
 
-  it('roll 10-second buckets up to minutes and hours whose sums equal the raw sums', async () => {
+  it('roll 10-second buckets up to minutes, ten minutes and hours whose sums equal the raw sums', async () => {
     const { db } = database();
     await seedAgentToken(db);
     const hour = Math.floor(NOW / 3_600_000) * 3_600_000;
@@ -86,6 +89,7 @@ describe.each(TEST_DATABASE_KINDS)('partitions and rollups on %s', (kind) => {
     expect(sent).toEqual({ requests: 1800, errors: 120, latency: 4500, max: 49 });
     expect(await rawRows<Sums>(db, sumsOf('edge_samples'))).toEqual([{ rows: 360, ...sent }]);
     expect(await rawRows<Sums>(db, sumsOf('edge_samples_1m'))).toEqual([{ rows: 60, ...sent }]);
+    expect(await rawRows<Sums>(db, sumsOf('edge_samples_10m'))).toEqual([{ rows: 6, ...sent }]);
     expect(await rawRows<Sums>(db, sumsOf('edge_samples_1h'))).toEqual([{ rows: 1, ...sent }]);
     // Histograms add bucket by bucket: the hour's histogram is the element-wise sum of all 360.
     const expectedHistogram = hist(0, 0).map((_, b) => edges.reduce((sum, e) => sum + (e.latencyHistogram?.[b] ?? 0), 0));
@@ -103,5 +107,6 @@ describe.each(TEST_DATABASE_KINDS)('partitions and rollups on %s', (kind) => {
     await rollUpNewBatches(db, NOW);
     expect(await rawRows(db, sumsOf('edge_samples_1h'))).toEqual([{ rows: 2, requests: 10, errors: 0, latency: 240, max: 30 }]);
     expect(await rawRows(db, sumsOf('edge_samples_1m'))).toEqual([{ rows: 2, requests: 10, errors: 0, latency: 240, max: 30 }]);
+    expect(await rawRows(db, sumsOf('edge_samples_10m'))).toEqual([{ rows: 2, requests: 10, errors: 0, latency: 240, max: 30 }]);
   });
 });

@@ -11,8 +11,11 @@ export const authRouter = {
     .input(z.strictObject({ username: usernameSchema, password: z.string().min(1).max(1024) }))
     .mutation(async ({ ctx, input }) => {
       const now = ctx.clock.now();
-      const keys = [`user:${input.username}`, `addr:${ctx.clientAddress}`];
-      const wait = Math.max(...keys.map((key) => ctx.signInLimiter.blockedFor(key, now)));
+      const userKey = `user:${input.username}`;
+      const addressKey = `addr:${ctx.clientAddress}`;
+      await ctx.signInLimiter.sweep(ctx.db, now);
+      // Counted before the (slow) password check, in the database every replica shares.
+      const wait = await ctx.signInLimiter.attempt(ctx.db, [userKey, addressKey], now);
       if (wait > 0) {
         throw new TRPCError({
           code: 'TOO_MANY_REQUESTS',
@@ -20,11 +23,8 @@ export const authRouter = {
         });
       }
       const user = await checkPassword(ctx.db, input.username, input.password);
-      if (!user) {
-        for (const key of keys) ctx.signInLimiter.fail(key, now);
-        throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
-      }
-      ctx.signInLimiter.reset(`user:${input.username}`);
+      if (!user) throw new TRPCError({ code: 'UNAUTHORIZED', message: 'wrong username or password' });
+      await ctx.signInLimiter.succeeded(ctx.db, { reset: [userKey], release: [addressKey] });
       const token = await createSession(ctx.db, user.id, now);
       ctx.setCookie(sessionCookie(token, SESSION_TTL_MS, ctx.secureCookies));
       ctx.log.info({ username: input.username }, 'signed in');

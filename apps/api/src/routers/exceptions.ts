@@ -1,7 +1,7 @@
 import { TRPCError, type TRPCRouterRecord } from '@trpc/server';
-import { and, desc, eq, gte, lt, or, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import { EXCEPTION_STATUSES, exceptions, SEVERITIES } from '../db/schema.js';
+import { EXCEPTION_STATUSES, exceptions, rcaReports, SEVERITIES } from '../db/schema.js';
 import { viewerProcedure } from '../trpc.js';
 
 /** Keyset cursor: the (startedAt, id) of the last row of the previous page. */
@@ -30,7 +30,13 @@ const columns = {
   startedAt: exceptions.startedAt,
   endedAt: exceptions.endedAt,
   impact: exceptions.impact,
+  /** the newest root-cause report of the exception (the runner writes one when it opens), null when none */
+  // Qualified by hand: drizzle leaves table names off columns in a single-table select.
+  reportId: sql<number | null>`(select max(r.id) from ${rcaReports} r where r.exception_id = ${exceptions}.id)`.as('report_id'),
 };
+
+/** Drivers answer the subquery's integer as a number or a string; the API answers a number. */
+const reportIdOf = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 export const exceptionsRouter = {
   /** Newest first; `nextCursor` is null on the last page. */
@@ -58,7 +64,7 @@ export const exceptionsRouter = {
     const page = rows.slice(0, input.limit);
     const last = page[page.length - 1];
     return {
-      items: page.map((row) => ({ ...row, startedAt: row.startedAt.getTime(), endedAt: row.endedAt?.getTime() ?? null })),
+      items: page.map((row) => ({ ...row, reportId: reportIdOf(row.reportId), startedAt: row.startedAt.getTime(), endedAt: row.endedAt?.getTime() ?? null })),
       nextCursor: rows.length > input.limit && last ? { startedAt: last.startedAt.getTime(), id: last.id } : null,
     };
   }),
@@ -66,6 +72,6 @@ export const exceptionsRouter = {
   get: viewerProcedure.input(z.strictObject({ id: z.number().int().min(1) })).query(async ({ ctx, input }) => {
     const [row] = await ctx.db.select(columns).from(exceptions).where(eq(exceptions.id, input.id));
     if (!row) throw new TRPCError({ code: 'NOT_FOUND', message: `exception ${input.id} not found` });
-    return { ...row, startedAt: row.startedAt.getTime(), endedAt: row.endedAt?.getTime() ?? null };
+    return { ...row, reportId: reportIdOf(row.reportId), startedAt: row.startedAt.getTime(), endedAt: row.endedAt?.getTime() ?? null };
   }),
 } satisfies TRPCRouterRecord;

@@ -1,4 +1,4 @@
-import { LATENCY_BUCKET_COUNT, nodeRefSchema, printableText, statusClassSchema } from '@kinsight/topology';
+import { LATENCY_BUCKET_COUNT, nodeRefSchema, printableText, statusClassesOf, statusClassSchema, type StatusClass } from '@kinsight/topology';
 import { z } from 'zod';
 
 export const MAX_EDGES_PER_BATCH = 10_000;
@@ -44,9 +44,37 @@ const red = {
   latencyHistogram: latencyHistogram.optional(),
 };
 
-function refineRed<T extends z.ZodType<{ requests: number; errors: number; latencyHistogram?: number[] | undefined }>>(schema: T) {
+interface RedRow {
+  protocol: string;
+  statusClass: StatusClass;
+  requests: number;
+  errors: number;
+  latencyHistogram?: number[] | undefined;
+}
+
+function refineRed<T extends z.ZodType<RedRow>>(schema: T) {
   return schema
     .refine((row) => row.errors <= row.requests, { error: 'must not exceed requests', path: ['errors'], ...whenValid })
+    // HTTP rows carry HTTP classes; every other protocol ok / client_error / server_error (libs/topology status-classes.ts).
+    .refine((row) => statusClassesOf(row.protocol).includes(row.statusClass), {
+      error: (issue) => {
+        const protocol = (issue.input as Partial<RedRow> | undefined)?.protocol ?? '';
+        return `must be one of ${statusClassesOf(protocol).join(', ')} for ${protocol}`;
+      },
+      path: ['statusClass'],
+      ...whenValid,
+    })
+    // Client errors are never errors and server errors always are: the new classes carry no contradiction.
+    .refine((row) => row.statusClass !== 'client_error' || row.errors === 0, {
+      error: 'must be 0 for client_error rows: a client error is not a failure of the server',
+      path: ['errors'],
+      ...whenValid,
+    })
+    .refine((row) => row.statusClass !== 'server_error' || row.errors === row.requests, {
+      error: 'must equal requests for server_error rows: every such call failed on the server',
+      path: ['errors'],
+      ...whenValid,
+    })
     .refine((row) => !row.latencyHistogram || row.latencyHistogram.reduce((a, b) => a + b, 0) === row.requests, {
       error: 'must count exactly `requests` calls',
       path: ['latencyHistogram'],

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { sql } from 'drizzle-orm';
 import { describe, expect, it } from 'vitest';
+import { ZodError } from 'zod';
+import { describeIssues } from '../trpc.js';
 import { IngestLimiter } from '../backpressure.js';
 import { describeKind, rawRows, TEST_DATABASE_KINDS, useTestDatabase } from '../testing/databases.js';
 import { issuePaths, rejectionOf } from '../testing/errors.js';
@@ -91,6 +93,9 @@ describe.each(TEST_DATABASE_KINDS)('ingest.batch sections on %s', (kind) => {
     ['an unknown resource entity', mutate((b) => void ((b.resources?.[0] as Record<string, unknown>)['entity'] = { kind: 'vm' })), ['resources[0].entity.kind']],
     ['a pod uid that is no uuid', mutate((b) => void ((b.pods?.[0] as Record<string, unknown>)['uid'] = 'pod-1')), ['pods[0].uid']],
     ['a log level nobody uses', mutate((b) => void ((b.logs?.[0] as Record<string, unknown>)['level'] = 'loud')), ['logs[0].level']],
+    ['an HTTP status class on a Redis row', mutate((b) => void ((b.edges[0] as Record<string, unknown>)['protocol'] = 'redis')), ['edges[0].statusClass']],
+    ['errors counted on a client_error row', mutate((b) => void Object.assign(b.edges[0] as object, { protocol: 'pgsql', statusClass: 'client_error', errors: 1 })), ['edges[0].errors']],
+    ['a server_error row with calls that did not fail', mutate((b) => void Object.assign(b.edges[0] as object, { protocol: 'grpc', statusClass: 'server_error', errors: 3 })), ['edges[0].errors']],
     ['a resource bucket an hour ahead', mutate((b) => void ((b.resources?.[0] as Record<string, unknown>)['bucketStart'] = NOW + 3_600_000)), ['resources[0].bucketStart']],
   ])('refuses %s with BAD_REQUEST naming it and stores nothing', async (_name, input, paths) => {
     const { db } = database();
@@ -98,6 +103,15 @@ describe.each(TEST_DATABASE_KINDS)('ingest.batch sections on %s', (kind) => {
     const error = await rejectionOf(callerFor(db).ingest.batch(input as never));
     expect({ code: error.code, paths: [...new Set(issuePaths(error))] }).toEqual({ code: 'BAD_REQUEST', paths });
     expect(await rawRows(db, sql`select (select count(*)::int from ingest_batches) as b, (select count(*)::int from pods) as p`)).toEqual([{ b: 0, p: 0 }]);
+  });
+
+  it('names the classes a protocol may use when a row uses another', async () => {
+    const { db } = database();
+    await seedAgentToken(db);
+    const error = await rejectionOf(callerFor(db).ingest.batch(batch([edge({ protocol: 'dns', statusClass: '4xx' })])));
+    expect(error.cause instanceof ZodError ? describeIssues(error.cause) : error.message).toBe(
+      'invalid input: edges[0].statusClass: must be one of ok, client_error, server_error, other for dns',
+    );
   });
 
   it('answers TOO_MANY_REQUESTS with a retry delay while the in-flight cap is taken, then accepts the same batch', async () => {

@@ -26,6 +26,7 @@ const spec = (raw: string) => {
 const EDGE_RED = spec('edge_samples');
 const ENDPOINT_RED = spec('endpoint_samples');
 const NETWORK = spec('edge_network_samples');
+const DROPS = spec('edge_drop_samples');
 const RESOURCES = spec('resource_samples');
 
 const nodeIdString = z.string().min(1).max(300).refine((id) => parseNodeId(id) !== null, {
@@ -129,18 +130,27 @@ export const metricsRouter = {
         ? edgeWhere(client, server)
         : sql`server_kind = ${server.kind} and server_name = ${nodeName(server)} and method = ${target.kind === 'endpoint' ? target.method : ''} and route = ${target.kind === 'endpoint' ? target.route : ''}`;
       const red = await loadSteps(ctx.db, { ...base, spec: client ? EDGE_RED : ENDPOINT_RED, where, sums: RED_SUMS, histogram: true });
-      const network = client
-        ? await loadSteps(ctx.db, { ...base, spec: NETWORK, where, sums: NETWORK.sums })
-        : [];
-      if (red.length === 0 && network.length === 0) {
+      const [network, drops] = client
+        ? await Promise.all([
+            loadSteps(ctx.db, { ...base, spec: NETWORK, where, sums: NETWORK.sums }),
+            loadSteps(ctx.db, { ...base, spec: DROPS, where, sums: ['drops'], by: 'reason' }),
+          ])
+        : [[], []];
+      if (red.length === 0 && network.length === 0 && drops.length === 0) {
         throw new TRPCError({ code: 'NOT_FOUND', message: `${target.kind} ${describeTarget(target)} has no data in the window` });
       }
       const byTs = new Map(network.map((row) => [row.ts, row]));
+      const dropsByTs = new Map<number, Record<string, number>>();
+      for (const row of drops) {
+        const reasons = dropsByTs.get(row.ts) ?? {};
+        reasons[row.key ?? 'UNKNOWN'] = row.values['drops'] ?? 0;
+        dropsByTs.set(row.ts, reasons);
+      }
       return {
         stepSeconds,
         points: denseSteps(input.from, input.to, stepMs, red, (ts, row) => ({
           ...redPoint(ts, row, stepSeconds),
-          ...(client ? { network: networkPoint(byTs.get(ts) ?? null) } : {}),
+          ...(client ? { network: networkPoint(byTs.get(ts) ?? null, dropsByTs.get(ts) ?? {}) } : {}),
         })),
       };
     }
@@ -169,13 +179,16 @@ export const metricsRouter = {
   }),
 } satisfies TRPCRouterRecord;
 
-function networkPoint(row: StepRow | null) {
+/** An edge's TCP quality in one step; `dropsByReason` keys are the kernel's drop reasons (`TCP_CSUM`, `NOSOCKET`…). */
+function networkPoint(row: StepRow | null, dropsByReason: Record<string, number>) {
   const v = row?.values ?? {};
   const get = (c: string) => v[c] ?? 0;
   return {
     connects: get('connects'), failedConnects: get('failed_connects'), resets: get('resets'), retransmits: get('retransmits'),
     srttMeanMs: get('srtt_samples') > 0 ? get('srtt_sum_us') / get('srtt_samples') / 1000 : null,
     bytesSent: get('bytes_sent'), bytesReceived: get('bytes_received'), packetsSent: get('packets_sent'), packetsReceived: get('packets_received'),
+    drops: Object.values(dropsByReason).reduce((sum, n) => sum + n, 0),
+    dropsByReason,
   };
 }
 

@@ -33,7 +33,7 @@ async function seed(db: Parameters<typeof callerFor>[0]) {
           { bucketStart: t, bucketSeconds: 10, server: svc('cart'), protocol: 'http1', method: 'POST', route: '/cart', statusClass: '5xx', requests: 2, errors: 2, latencySumMs: 400, latencyMaxMs: 300, latencyHistogram: hist(9, 2) },
         ]),
         resources: buckets.slice(0, 6).map((t) => ({ bucketStart: t, bucketSeconds: 10 as const, node: 'node-a', entity: { kind: 'node' as const }, cpuSeconds: 5, throttledSeconds: 0, memoryBytesSum: 2e9, memoryBytesMax: 1.5e9, memorySamples: 2 })),
-        network: buckets.slice(0, 6).map((t) => ({ bucketStart: t, bucketSeconds: 10 as const, client: svc('web'), server: svc('cart'), connects: 1, failedConnects: 0, resets: 0, retransmits: 3, srttSumUs: 4000, srttSamples: 2, bytesSent: 10, bytesReceived: 20, packetsSent: 1, packetsReceived: 2 })),
+        network: buckets.slice(0, 6).map((t) => ({ bucketStart: t, bucketSeconds: 10 as const, client: svc('web'), server: svc('cart'), connects: 1, failedConnects: 0, resets: 0, retransmits: 3, srttSumUs: 4000, srttSamples: 2, bytesSent: 10, bytesReceived: 20, packetsSent: 1, packetsReceived: 2, drops: { NOSOCKET: 2, TCP_CSUM: 1 } })),
       },
     ),
   );
@@ -56,6 +56,25 @@ describe.each(TEST_DATABASE_KINDS)('queries on %s', (kind) => {
     expect(after.edges.map((e) => [e.id, e.metrics.requests, e.metrics.errors])).toEqual([
       ['service:cart->service:db#http1', 3600, 0],
       ['service:web->service:cart#http1', 7200, 720],
+    ]);
+  });
+
+  it('answer an unaligned window the same from every rollup level as from raw rows', async () => {
+    const { db } = database();
+    await seed(db);
+    const viewer = await userCaller(db);
+    // 01:59:40 → 00:00:20 before NOW: raw, minutes, ten minutes, an hour, ten minutes, minutes, raw.
+    const ragged = { from: NOW - 2 * HOUR + 20_000, to: NOW - 20_000 };
+    const service = { target: { kind: 'service', id: 'service:cart' }, ...ragged, stepSeconds: 600 } as const;
+    const raw = { topology: await viewer.topology.get(ragged), series: await viewer.metrics.series(service) };
+    await rollUpNewBatches(db, NOW + HOUR);
+    // Poison every raw row the rollups cover: only the ragged 40 s at each end may still be read raw.
+    await db.execute(sql.raw(`update edge_samples set requests = 1, errors = 0, latency_histogram = null
+      where bucket_start >= '${new Date(NOW - 2 * HOUR + 60_000).toISOString()}' and bucket_start < '${new Date(NOW - 60_000).toISOString()}'`));
+    expect({ topology: await viewer.topology.get(ragged), series: await viewer.metrics.series(service) }).toEqual(raw);
+    expect(raw.topology.edges.map((e) => [e.id, e.metrics.requests, e.metrics.errors])).toEqual([
+      ['service:cart->service:db#http1', 3580, 0],
+      ['service:web->service:cart#http1', 7160, 716],
     ]);
   });
 
@@ -85,8 +104,34 @@ describe.each(TEST_DATABASE_KINDS)('queries on %s', (kind) => {
     expect(result.stepSeconds).toBe(10);
     expect(result.points[0]).toEqual({
       ts: window.from, requests: 10, requestRate: 1, errors: 1, errorRate: 0.1, meanLatencyMs: 5, p50Ms: 3, p95Ms: 3.9, p99Ms: 3.98,
-      network: { connects: 1, failedConnects: 0, resets: 0, retransmits: 3, srttMeanMs: 2, bytesSent: 10, bytesReceived: 20, packetsSent: 1, packetsReceived: 2 },
+      network: {
+        connects: 1, failedConnects: 0, resets: 0, retransmits: 3, srttMeanMs: 2, bytesSent: 10, bytesReceived: 20, packetsSent: 1, packetsReceived: 2,
+        drops: 3, dropsByReason: { NOSOCKET: 2, TCP_CSUM: 1 },
+      },
     });
+    const sixth = result.points[5];
+    expect(sixth && 'network' in sixth ? sixth.network : null).toMatchObject({ retransmits: 3, drops: 3, dropsByReason: { NOSOCKET: 2, TCP_CSUM: 1 } });
+  });
+
+  it('give network quality and drops by reason from the rollups, summed per step', async () => {
+    const { db } = database();
+    await seed(db);
+    await rollUpNewBatches(db, NOW);
+    await db.execute(sql`delete from edge_network_samples`);
+    await db.execute(sql`delete from edge_drop_samples`);
+    const result = await (await userCaller(db)).metrics.series({
+      target: { kind: 'edge', source: 'service:web', target: 'service:cart' }, from: window.from, to: window.from + HOUR, stepSeconds: 600,
+    });
+    expect(result.points.map((p) => ('network' in p ? p.network : null))).toEqual([
+      {
+        connects: 6, failedConnects: 0, resets: 0, retransmits: 18, srttMeanMs: 2, bytesSent: 60, bytesReceived: 120, packetsSent: 6, packetsReceived: 12,
+        drops: 18, dropsByReason: { NOSOCKET: 12, TCP_CSUM: 6 },
+      },
+      ...Array.from({ length: 5 }, () => ({
+        connects: 0, failedConnects: 0, resets: 0, retransmits: 0, srttMeanMs: null, bytesSent: 0, bytesReceived: 0, packetsSent: 0, packetsReceived: 0,
+        drops: 0, dropsByReason: {},
+      })),
+    ]);
   });
 
   it('read hourly steps from the hourly rollups', async () => {
@@ -141,7 +186,8 @@ describe.each(TEST_DATABASE_KINDS)('queries on %s', (kind) => {
     const { db } = database();
     await db.insert(exceptions).values(
       Array.from({ length: 5 }, (_, i) => ({
-        entityKind: 'service', entityId: i % 2 ? 'cart' : 'web', metric: 'error_rate', title: `errors ${i}`,
+        // one open exception per entity and metric (a unique index): the later two are latency
+        entityKind: 'service', entityId: i % 2 ? 'cart' : 'web', metric: i > 2 ? 'latency' : 'error_rate', title: `errors ${i}`,
         severity: i === 4 ? ('critical' as const) : ('warning' as const), status: i === 0 ? ('resolved' as const) : ('open' as const),
         startedAt: new Date(NOW - (5 - i) * 60_000), impact: { share: i / 10 },
       })),

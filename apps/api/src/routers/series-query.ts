@@ -12,6 +12,8 @@ export interface StepQuery {
   sums: readonly string[];
   maxes?: readonly string[];
   histogram?: boolean;
+  /** a key column to keep apart within each step (the drop reason): one row per step and value */
+  by?: string;
   from: number;
   to: number;
   stepMs: number;
@@ -19,6 +21,8 @@ export interface StepQuery {
 
 export interface StepRow {
   ts: number;
+  /** the `by` column's value; null without `by` */
+  key: string | null;
   values: Record<string, number>;
   histogram: number[] | null;
 }
@@ -29,7 +33,9 @@ export interface StepRow {
  */
 export async function loadSteps(db: Database, q: StepQuery): Promise<StepRow[]> {
   const maxes = q.maxes ?? [];
-  const columns = [...q.sums, ...maxes, ...(q.histogram && q.spec.histogram ? [q.spec.histogram] : [])];
+  if (q.by !== undefined && !q.spec.keys.includes(q.by)) throw new Error(`${q.by} is not a key of ${q.spec.raw}`);
+  const by = q.by ? [q.by] : [];
+  const columns = [...by, ...q.sums, ...maxes, ...(q.histogram && q.spec.histogram ? [q.spec.histogram] : [])];
   const pieces = unionPieces(sourcePieces(q.spec, q.from, q.to, await rolledUntil(db), coarsestForStep(q.stepMs)), (table, a, b) =>
     sql`select bucket_start, ${sql.raw(columns.join(', '))} from ${table}
         where ${q.where} and bucket_start >= ${a.toISOString()}::timestamptz and bucket_start < ${b.toISOString()}::timestamptz`,
@@ -41,11 +47,13 @@ export async function loadSteps(db: Database, q: StepQuery): Promise<StepRow[]> 
   ];
   const rows = await rowsOf<Record<string, unknown>>(
     db,
-    sql`select (floor(extract(epoch from bucket_start) * 1000 / ${q.stepMs}::bigint) * ${q.stepMs}::bigint)::float8 as ts, ${sql.raw(aggregates.join(', '))}
-        from (${pieces}) w group by 1 order by 1`,
+    sql`select (floor(extract(epoch from bucket_start) * 1000 / ${q.stepMs}::bigint) * ${q.stepMs}::bigint)::float8 as ts,
+          ${sql.raw(q.by ? `${q.by}::text as key` : 'null::text as key')}, ${sql.raw(aggregates.join(', '))}
+        from (${pieces}) w group by 1, 2 order by 1, 2`,
   );
   return rows.map((row) => ({
     ts: Number(row['ts']),
+    key: typeof row['key'] === 'string' ? row['key'] : null,
     values: Object.fromEntries([...q.sums, ...maxes].map((c) => [c, Number(row[c] ?? 0)])),
     histogram: Array.isArray(row['histogram']) ? (row['histogram'] as unknown[]).map(Number) : null,
   }));

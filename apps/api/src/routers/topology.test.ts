@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { describeKind, TEST_DATABASE_KINDS, useTestDatabase } from '../testing/databases.js';
 import { issuePaths, rejectionOf } from '../testing/errors.js';
-import { userCaller } from '../testing/fixtures.js';
+import { batch, callerFor, edge, NOW, userCaller } from '../testing/fixtures.js';
 import { SEED_WINDOW, seedShop } from '../testing/seed.js';
 
-const noStatus = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
+const noStatus = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, ok: 0, client_error: 0, server_error: 0, other: 0 };
 
 describe.each(TEST_DATABASE_KINDS)('topology.get on %s', (kind) => {
   const database = useTestDatabase(kind);
@@ -47,6 +47,29 @@ describe.each(TEST_DATABASE_KINDS)('topology.get on %s', (kind) => {
           health: 'warning',
         },
       ],
+    });
+  });
+
+  it('grades Redis, SQL and DNS edges by server-side failures only, with their calls by outcome class', async () => {
+    const { db } = database();
+    await seedShop(db);
+    const web = { kind: 'service', name: 'web' } as const;
+    const row = (server: string, protocol: 'redis' | 'pgsql' | 'dns', statusClass: 'ok' | 'client_error' | 'server_error' | 'other', requests: number, errors = 0) =>
+      edge({ client: web, server: { kind: 'service', name: server }, protocol, method: 'GET', statusClass, requests, errors, bucketStart: NOW - 60_000, latencySumMs: requests });
+    await callerFor(db).ingest.batch(batch([
+      // WRONGTYPE replies are the caller's mistake: the cache stays healthy.
+      row('cache', 'redis', 'ok', 90), row('cache', 'redis', 'client_error', 10),
+      // 2 serialization failures in 100 queries: critical (≥ 5 %) would be wrong, warning (≥ 1 %) is right.
+      row('db', 'pgsql', 'ok', 95), row('db', 'pgsql', 'client_error', 3), row('db', 'pgsql', 'server_error', 2, 2),
+      // NXDOMAIN answers from search-path expansion, and 1 query in 200 never answered.
+      row('dns', 'dns', 'ok', 140), row('dns', 'dns', 'client_error', 59), row('dns', 'dns', 'other', 1, 1),
+    ]));
+    const graph = await (await userCaller(db)).topology.get(SEED_WINDOW);
+    const edges = Object.fromEntries(graph.edges.filter((e) => e.source === 'service:web').map((e) => [e.protocol, e]));
+    expect(Object.fromEntries(Object.entries(edges).map(([protocol, e]) => [protocol, [e.health, e.metrics.errorRate, e.statusClasses]]))).toEqual({
+      redis: ['healthy', 0, { ...noStatus, ok: 90, client_error: 10 }],
+      pgsql: ['warning', 0.02, { ...noStatus, ok: 95, client_error: 3, server_error: 2 }],
+      dns: ['healthy', 0.005, { ...noStatus, ok: 140, client_error: 59, other: 1 }],
     });
   });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDraft } from '../build.js';
-import { SHOP_SAMPLES, WINDOW } from '../testing/samples.js';
+import { checkout, frontend, SHOP_SAMPLES, WINDOW } from '../testing/samples.js';
 import { aggregateSamples } from './aggregate.js';
 
 describe('aggregate-samples step', () => {
@@ -26,12 +26,27 @@ describe('aggregate-samples step', () => {
   it('sums requests, errors and latency over buckets and status classes', () => {
     const edge = draft.edges.get('service:frontend->service:checkout#http1' as never);
     expect(edge?.totals).toEqual({ requests: 600, errors: 12, latencySumMs: 12_960 });
-    expect(edge?.statusClasses).toEqual({ '1xx': 0, '2xx': 588, '3xx': 0, '4xx': 0, '5xx': 12, other: 0 });
+    expect(edge?.statusClasses).toEqual({ '1xx': 0, '2xx': 588, '3xx': 0, '4xx': 0, '5xx': 12, ok: 0, client_error: 0, server_error: 0, other: 0 });
     expect(draft.edges.get('service:loadgen->service:frontend#http1' as never)?.totals).toEqual({
       requests: 1200,
       errors: 0,
       latencySumMs: 30_000,
     });
+  });
+
+  it('takes samples that carry the requests of each status class as well', () => {
+    const perClass = createDraft({
+      ...WINDOW,
+      samples: [
+        { client: frontend, server: checkout, protocol: 'http1', requests: 600, errors: 12, latencySumMs: 12_960, statusClasses: { '2xx': 588, '5xx': 12 } },
+      ],
+    });
+    aggregateSamples.apply(perClass);
+    const edge = perClass.edges.get('service:frontend->service:checkout#http1' as never);
+    expect([edge?.totals, edge?.statusClasses]).toEqual([
+      draft.edges.get('service:frontend->service:checkout#http1' as never)?.totals,
+      draft.edges.get('service:frontend->service:checkout#http1' as never)?.statusClasses,
+    ]);
   });
 
   it('counts what a node served from its inbound edges only', () => {

@@ -43,7 +43,13 @@ export const aggregateSamples: EnrichmentStep = {
       }
       addTotals(edge.totals, sample);
       addTotals(server.served, sample);
-      edge.statusClasses[sample.statusClass] += sample.requests;
+      if ('statusClass' in sample) edge.statusClasses[sample.statusClass] += sample.requests;
+      else {
+        // Only the classes the sample has: usually one or two of the nine.
+        for (const [statusClass, requests] of Object.entries(sample.statusClasses) as [StatusClass, number | undefined][]) {
+          if (requests !== undefined && statusClass in edge.statusClasses) edge.statusClasses[statusClass] += requests;
+        }
+      }
     }
   },
 };

@@ -1,0 +1,1 @@
+CREATE UNIQUE INDEX "exceptions_open_entity_metric_idx" ON "exceptions" USING btree ("entity_kind","entity_id","metric") WHERE status = 'open';
