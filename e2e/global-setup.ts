@@ -91,6 +91,7 @@ export default async function globalSetup(_config: FullConfig): Promise<() => Pr
     exportToWorkers('KINSIGHT_E2E_STORAGE_STATE', storageState);
     exportToWorkers('KINSIGHT_E2E_PASSWORD', E2E_PASSWORD);
     exportToWorkers('KINSIGHT_E2E_WEB_URL', main.url);
+    exportToWorkers('KINSIGHT_E2E_API_URL', apiUrl);
     exportToWorkers('KINSIGHT_E2E_DETACHED_WEB_URL', detached.url);
   } catch (error) {
     await teardown();

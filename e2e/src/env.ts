@@ -7,6 +7,8 @@ const schema = z.object({
   DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.url({ protocol: /^postgres(ql)?$/ }).optional()),
   /** Written by global-setup for the test workers: the dashboard on the seeded API. */
   KINSIGHT_E2E_WEB_URL: z.url().optional(),
+  /** Written by global-setup: the seeded API itself, for what agents send (ingest is not proxied). */
+  KINSIGHT_E2E_API_URL: z.url().optional(),
   /** Written by global-setup: a dashboard whose KINSIGHT_API_URL points at a closed port. */
   KINSIGHT_E2E_DETACHED_WEB_URL: z.url().optional(),
   /** Written by global-setup: Playwright storage state holding the e2e admin's session cookie. */
@@ -15,7 +17,12 @@ const schema = z.object({
   KINSIGHT_E2E_PASSWORD: z.string().min(12).optional(),
 });
 
-type WorkerVariable = 'KINSIGHT_E2E_WEB_URL' | 'KINSIGHT_E2E_DETACHED_WEB_URL' | 'KINSIGHT_E2E_STORAGE_STATE' | 'KINSIGHT_E2E_PASSWORD';
+type WorkerVariable =
+  | 'KINSIGHT_E2E_WEB_URL'
+  | 'KINSIGHT_E2E_API_URL'
+  | 'KINSIGHT_E2E_DETACHED_WEB_URL'
+  | 'KINSIGHT_E2E_STORAGE_STATE'
+  | 'KINSIGHT_E2E_PASSWORD';
 
 export type E2eEnv = z.infer<typeof schema>;
 
@@ -33,6 +40,9 @@ function required(name: WorkerVariable): string {
 
 /** Base URL of the dashboard started by global-setup on the seeded API. */
 export const webUrl = (): string => required('KINSIGHT_E2E_WEB_URL');
+
+/** Base URL of the seeded API (agents' side: `ingest.batch`). */
+export const apiUrl = (): string => required('KINSIGHT_E2E_API_URL');
 
 /** Base URL of a dashboard whose API is unreachable. */
 export const detachedWebUrl = (): string => required('KINSIGHT_E2E_DETACHED_WEB_URL');

@@ -9,6 +9,7 @@ import { api } from '../../trpc/client.js';
 import { EChart } from '../charts/EChart.js';
 import { latencyOption, requestRateOption } from '../charts/options.js';
 import { POLL_INTERVAL_MS } from '../../lib/polling.js';
+import { OpenExceptionsLink } from '../insights/OpenExceptionsLink.js';
 import { MetricGrid, MetricTile, Panel, panelStyles } from './Panel.js';
 
 export interface EdgePanelProps {
@@ -61,6 +62,7 @@ export function EdgePanel({ edge, sourceLabel, targetLabel, range, onClose }: Ed
         <MetricTile label="Errors" value={formatCount(metrics.errors)} tone={metrics.errors > 0 ? 'bad' : undefined} testId="edge-errors" />
         <MetricTile label="Protocol" value={edge.protocol} />
       </MetricGrid>
+      <OpenExceptionsLink selection={{ kind: 'edge', id: edge.id }} />
 
       {statusCounts.length > 0 && (
         <section>

@@ -3,6 +3,7 @@
 import type { Topology, TopologyEdge, TopologyNode } from '@kinsight/topology';
 import { formatCount, formatLatency, formatPercent, formatRate } from '../../lib/format.js';
 import type { Selection } from '../../lib/url-state.js';
+import { OpenExceptionsLink } from '../insights/OpenExceptionsLink.js';
 import { MetricGrid, MetricTile, Panel, panelStyles } from './Panel.js';
 
 export interface NodePanelProps {
@@ -69,6 +70,7 @@ export function NodePanel({ node, topology, labelOf, onSelect, onClose }: NodePa
         <MetricTile label="Requests" value={formatCount(served.requests)} testId="node-requests" />
         <MetricTile label="Errors" value={formatCount(served.errors)} tone={served.errors > 0 ? 'bad' : undefined} testId="node-errors" />
       </MetricGrid>
+      <OpenExceptionsLink selection={{ kind: 'node', id: node.id }} />
       <EdgeList title="Called by" edges={inbound} peerOf={(e) => labelOf(e.source)} onSelect={onSelect} testId="node-inbound" />
       <EdgeList title="Calls" edges={outbound} peerOf={(e) => labelOf(e.target)} onSelect={onSelect} testId="node-outbound" />
     </Panel>

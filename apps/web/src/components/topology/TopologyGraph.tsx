@@ -3,9 +3,11 @@
  * The one cytoscape wrapper. The instance is created once and destroyed on
  * unmount; new data is applied inside startBatch/endBatch; layout re-runs only
  * when the element SET changes, so a 5 s poll that only moves numbers never
- * moves nodes under the user's pointer.
+ * moves nodes under the user's pointer. The service topology and a report's
+ * fault-propagation diagram both draw through it (a stylesheet and a test-hook
+ * name apiece).
  */
-import cytoscape, { type Core, type ElementDefinition } from 'cytoscape';
+import cytoscape, { type Core, type ElementDefinition, type StylesheetJson } from 'cytoscape';
 import { useEffect, useEffectEvent, useRef } from 'react';
 import type { Selection } from '../../lib/url-state.js';
 import { graphStyle } from './graph-style.js';
@@ -16,19 +18,28 @@ export interface TopologyGraphProps {
   elements: ElementDefinition[];
   selection: Selection;
   onSelect: (selection: Selection) => void;
-  /** Expose `window.__kinsightTopology` (test builds only). */
+  /** Expose the read-only snapshot on `window[hookName]` (test builds only). */
   testHooks: boolean;
+  /** default `__kinsightTopology` */
+  hookName?: SnapshotHookName;
+  /** default: the topology's graphStyle; read once, at creation */
+  stylesheet?: StylesheetJson;
+  testId?: string;
+  ariaLabel?: string;
 }
+
+export type SnapshotHookName = '__kinsightTopology' | '__kinsightPropagation';
 
 /** Read-only view of what is drawn, for Playwright; positions are viewport CSS pixels. */
 export interface TopologySnapshot {
-  nodes: Array<{ id: string; label: string; health: string; position: { x: number; y: number } }>;
+  nodes: Array<{ id: string; label: string; health: string; suspect: boolean; position: { x: number; y: number } }>;
   edges: Array<{
     id: string;
     source: string;
     target: string;
     health: string;
     label: string;
+    suspect: boolean;
     midpoint: { x: number; y: number };
   }>;
 }
@@ -36,6 +47,7 @@ export interface TopologySnapshot {
 declare global {
   interface Window {
     __kinsightTopology?: () => TopologySnapshot;
+    __kinsightPropagation?: () => TopologySnapshot;
   }
 }
 
@@ -72,6 +84,7 @@ function snapshot(cy: Core, container: HTMLElement): TopologySnapshot {
       id: n.id(),
       label: String(n.data('label')),
       health: String(n.data('health')),
+      suspect: n.data('suspect') === true,
       position: toViewport(n.renderedPosition()),
     })),
     edges: cy.edges().map((e) => ({
@@ -80,12 +93,22 @@ function snapshot(cy: Core, container: HTMLElement): TopologySnapshot {
       target: e.target().id(),
       health: String(e.data('health')),
       label: String(e.data('label')),
+      suspect: e.data('suspect') === true,
       midpoint: toViewport(e.renderedMidpoint()),
     })),
   };
 }
 
-export function TopologyGraph({ elements, selection, onSelect, testHooks }: TopologyGraphProps) {
+export function TopologyGraph({
+  elements,
+  selection,
+  onSelect,
+  testHooks,
+  hookName = '__kinsightTopology',
+  stylesheet = graphStyle,
+  testId = 'topology-graph',
+  ariaLabel,
+}: TopologyGraphProps) {
   const containerRef = useRef<HTMLDivElement>(null);
   const cyRef = useRef<Core | null>(null);
   const setKeyRef = useRef('');
@@ -97,7 +120,7 @@ export function TopologyGraph({ elements, selection, onSelect, testHooks }: Topo
     if (!container) return;
     const cy = cytoscape({
       container,
-      style: graphStyle,
+      style: stylesheet,
       elements: [],
       minZoom: 0.2,
       maxZoom: 3,
@@ -130,6 +153,7 @@ export function TopologyGraph({ elements, selection, onSelect, testHooks }: Topo
       cyRef.current = null;
       setKeyRef.current = '';
     };
+    // The stylesheet is read at creation only: recreating the instance would lose positions.
   }, []);
 
   useEffect(() => {
@@ -169,25 +193,25 @@ export function TopologyGraph({ elements, selection, onSelect, testHooks }: Topo
   useEffect(() => {
     const container = containerRef.current;
     if (!testHooks || !container) return;
-    window.__kinsightTopology = () => {
+    window[hookName] = () => {
       const cy = cyRef.current;
       return cy ? snapshot(cy, container) : { nodes: [], edges: [] };
     };
     return () => {
-      delete window.__kinsightTopology;
+      delete window[hookName];
     };
-  }, [testHooks]);
+  }, [testHooks, hookName]);
 
   const nodeCount = elements.filter((el) => el.group === 'nodes').length;
   return (
     <div
       ref={containerRef}
       className={styles.graph}
-      data-testid="topology-graph"
+      data-testid={testId}
       data-node-count={nodeCount}
       data-edge-count={elements.length - nodeCount}
       role="img"
-      aria-label={`Service topology with ${nodeCount} services and ${elements.length - nodeCount} connections`}
+      aria-label={ariaLabel ?? `Service topology with ${nodeCount} services and ${elements.length - nodeCount} connections`}
     />
   );
 }

@@ -4,7 +4,7 @@ import { edgeWidth, elementSetKey, toElements } from './to-elements.js';
 
 const nid = (s: string) => s as NodeId;
 const eid = (s: string) => s as EdgeId;
-const none = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, other: 0 };
+const none = { '1xx': 0, '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0, ok: 0, client_error: 0, server_error: 0, other: 0 };
 const idle: GoldenMetrics = { requests: 0, errors: 0, requestRate: 0, errorRate: 0, meanLatencyMs: null };
 
 const topology: Topology = {

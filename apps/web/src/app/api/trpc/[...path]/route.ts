@@ -42,6 +42,9 @@ async function forward(request: Request, context: RouteContext): Promise<Respons
   const cookie = request.headers.get('cookie');
   if (cookie) headers.set('cookie', cookie);
   if (request.method !== 'GET') headers.set('x-kinsight-csrf', '1');
+  // The API counts sign-in failures per client address; without this every browser would be this server.
+  const forwardedFor = request.headers.get('x-forwarded-for');
+  if (forwardedFor) headers.set('x-forwarded-for', forwardedFor);
 
   try {
     const upstream = await fetch(target, {
