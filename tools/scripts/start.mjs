@@ -2,10 +2,15 @@
 // `npm start`: installs what is missing, then runs the whole platform locally —
 // API (127.0.0.1:4000, embedded PGlite in ./.kinsight/db or DATABASE_URL), dashboard (127.0.0.1:3000),
 // the node agent with real eBPF capture, and the demo workload. Ctrl-C stops every child.
+//
+//   npm start -- --scenario slow-network [--fault-after 3m] [--fault-for 0] [--loss 20] [--rate-kbit N]
+//
+// runs the demo's reference incident instead of a healthy demo (tools/src/demo/run.ts explains it).
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { parseArgs } from 'node:util';
 import { ensureKernel, ensureNpm, nxEnv, repoRoot } from './ensure.mjs';
 
 const API_PORT = Number(process.env.PORT ?? 4000);
@@ -15,6 +20,32 @@ const stateDir = join(repoRoot, '.kinsight');
 
 function say(message) {
   process.stdout.write(`[kinsight] ${message}\n`);
+}
+
+const SCENARIO_FLAGS = ['fault-after', 'fault-for', 'loss', 'rate-kbit'];
+
+/** The demo's arguments from ours: nothing for the default demo, the scenario and its flags otherwise. */
+function demoArgs() {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      options: Object.fromEntries(['scenario', ...SCENARIO_FLAGS].map((name) => [name, { type: 'string' }])),
+    }));
+  } catch (err) {
+    throw new Error(`${err instanceof Error ? err.message : String(err)}. Usage: npm start [-- --scenario slow-network [--fault-after 3m] [--fault-for 0] [--loss 20] [--rate-kbit N]]`);
+  }
+  if (values.scenario === undefined) {
+    const stray = SCENARIO_FLAGS.filter((name) => values[name] !== undefined);
+    if (stray.length > 0) {
+      throw new Error(`--${stray.join(', --')} ${stray.length === 1 ? 'applies' : 'apply'} only to a scenario: add --scenario slow-network`);
+    }
+    return [];
+  }
+  if (values.scenario !== 'slow-network') throw new Error(`unknown scenario "${values.scenario}"; the demo knows: slow-network`);
+  if (process.getuid?.() !== 0) throw new Error('the slow-network scenario needs root: it creates a network namespace, a veth pair and tc filters');
+  const args = ['--scenario', values.scenario];
+  for (const name of SCENARIO_FLAGS) if (values[name] !== undefined) args.push(`--${name}`, values[name]);
+  return args;
 }
 
 /** One token per checkout, created on first start and kept private to this user. */
@@ -90,6 +121,7 @@ process.on('SIGINT', () => void stopAll(0));
 process.on('SIGTERM', () => void stopAll(0));
 
 async function main() {
+  const scenario = demoArgs();
   ensureNpm();
   const blockers = ensureKernel();
   say('building the dashboard (cached after the first time)…');
@@ -116,7 +148,8 @@ async function main() {
   }, join(repoRoot, 'apps/web'));
 
   if (blockers.length === 0) {
-    start('agent', [node, '--import', 'tsx', 'apps/node-agent/src/main.ts'], {
+    // A 2 × 8 MB young generation instead of V8's 2 × 16 MB: −15 MB RSS for the agent (docs/AGENT-BENCH.md).
+    start('agent', [node, '--max-semi-space-size=8', '--import', 'tsx', 'apps/node-agent/src/main.ts'], {
       KINSIGHT_API_URL: apiUrl,
       KINSIGHT_AGENT_TOKEN: token,
       KINSIGHT_SPOOL_DIR: join(stateDir, 'spool'),
@@ -125,7 +158,11 @@ async function main() {
     say(`the node agent is NOT running — eBPF capture cannot run here: ${blockers.join('; ')}.`);
     say('the API, the dashboard and the demo still run; the topology stays empty until an agent sends data.');
   }
-  start('demo', [node, '--import', 'tsx', 'tools/src/demo/run.ts']);
+  start('demo', [node, '--import', 'tsx', 'tools/src/demo/run.ts', ...scenario]);
+  if (scenario.length > 0) {
+    say('scenario slow-network: product and inventory run in a network namespace behind a veth; after the baseline the demo says when packet loss between gateway and product starts.');
+    say('then watch the dashboard: the gateway\'s latency alert opens about a minute later, with a root-cause report naming gateway → product as a network problem.');
+  }
 
   await waitFor(`http://127.0.0.1:${WEB_PORT}/`, 'the dashboard', 60_000);
   say(`ready: open http://127.0.0.1:${WEB_PORT} — the demo's services appear within a minute. Ctrl-C stops everything.`);

@@ -38,4 +38,15 @@ describe('demo workload', () => {
     expect(body.service).toBe('gateway');
     expect(body.downstream).toEqual([200, 200]);
   }, 30_000);
+
+  it('puts product and inventory behind the slow-network scenario\'s veth, so only gateway → product crosses it', () => {
+    const services = demoServices(7101, '10.204.1.2');
+    const view = Object.fromEntries(services.map((s) => [s.name, { host: s.host, isolated: s.isolated === true, calls: s.calls, redis: s.redis === true }]));
+    expect(view).toEqual({
+      inventory: { host: '127.0.0.1', isolated: true, calls: [], redis: false },
+      auth: { host: '127.0.0.1', isolated: false, calls: [], redis: false },
+      product: { host: '10.204.1.2', isolated: true, calls: ['inventory=http://127.0.0.1:7103/stock'], redis: false },
+      gateway: { host: '127.0.0.1', isolated: false, calls: ['product=http://10.204.1.2:7102/products', 'auth=http://127.0.0.1:7104/verify'], redis: false },
+    });
+  });
 });

@@ -3,7 +3,7 @@
  * TCP (keep-alive) and answers with what they said. Its process name is the service name, which is how
  * the agent's foundation-level identity (process name + listening port) names it.
  *
- *   node --import tsx tools/src/demo/service.ts --name product --port 7102 \
+ *   node --import tsx tools/src/demo/service.ts --name product --port 7102 [--host 127.0.0.1] \
  *        --call inventory=http://127.0.0.1:7103/stock --redis 127.0.0.1:6379 --error-rate 0.02
  */
 import { createServer, request, Agent as HttpAgent } from 'node:http';
@@ -14,10 +14,12 @@ const { values } = parseArgs({
   options: {
     name: { type: 'string' },
     port: { type: 'string' },
+    host: { type: 'string', default: '127.0.0.1' },
     call: { type: 'string', multiple: true, default: [] },
     redis: { type: 'string' },
     'error-rate': { type: 'string', default: '0' },
     'work-ms': { type: 'string', default: '2' },
+    'exit-with-stdin': { type: 'boolean', default: false },
   },
 });
 if (!values.name || !values.port) throw new Error('service.ts needs --name and --port');
@@ -71,7 +73,9 @@ const server = createServer((req, res) => {
   })();
 });
 server.keepAliveTimeout = 30_000;
-server.listen(Number(values.port), '127.0.0.1', () => {
-  process.stdout.write(`[demo] ${name} listening on 127.0.0.1:${values.port}\n`);
+server.listen(Number(values.port), values.host, () => {
+  process.stdout.write(`[demo] ${name} listening on ${values.host}:${values.port}\n`);
 });
 process.on('SIGTERM', () => server.close(() => process.exit(0)));
+// The launcher holds our stdin open: when it dies, even by SIGKILL, we go too instead of living on.
+if (values['exit-with-stdin']) process.stdin.on('end', () => process.exit(0)).resume();
