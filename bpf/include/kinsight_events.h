@@ -57,6 +57,7 @@ enum ks_stat {
 	KS_STAT_SUBMITTED = 2,        /* events put into the ring */
 	KS_STAT_LOG_RATE_LIMITED = 3, /* log writes over the per-process rate */
 	KS_STAT_FILTERED = 4,         /* socket calls skipped by the pid/cgroup/port filters */
+	KS_STAT_SKIPPED = 5,          /* socket calls of sockets the agent asked not to capture (ks_skip_socks) */
 	KS_STAT_COUNT = 8,
 };
 

@@ -13,56 +13,93 @@ process.on('SIGTERM', () => process.exit(0));
 `;
 
 /**
- * argv: port connections rate durationMs. rate 0 = closed loop (next request as soon as the answer is in);
- * otherwise requests are scheduled at rate/s spread over the connections, never bursting to catch up.
- * Prints {requests, errors, elapsedMs, p50Ms, p99Ms}.
+ * argv: port connections rate durationMs.
+ *
+ * rate > 0, fixed rate (open loop): request i is due at i/rate seconds, whatever happened before. A due
+ * request goes out on the first idle keep-alive connection (HTTP/1.1 allows one in flight per connection);
+ * when none is idle it waits, and its latency still counts from when it was due — a stall shows up as
+ * latency instead of silently lowering the offered rate (no coordinated omission). Requests still waiting
+ * at `durationMs` are not sent and are counted as `unsent`; answers are awaited at most 2 s longer.
+ *
+ * rate 0, closed loop: every connection sends its next request as soon as the answer is in (a saturation
+ * figure: on a shared machine it measures who gets the CPU, not a fixed load). Latency counts from the send.
+ *
+ * Prints {requests, errors, unsent, elapsedMs, p50Ms, p99Ms, cpuMs}: elapsedMs runs to the last answer and
+ * is at least durationMs; cpuMs is this generator's own CPU time.
  */
 export const LOAD_GENERATOR = `
 const net = require('node:net');
 const [port, connections, rate, durationMs] = process.argv.slice(1).map(Number);
 const request = Buffer.from('GET /bench HTTP/1.1\\r\\nHost: bench\\r\\n\\r\\n');
 const latencies = [];
-let requests = 0, errors = 0, open = connections;
+const idle = [];
+let requests = 0, errors = 0, unsent = 0, open = 0, lastAnswer = 0, scheduled = 0, sending = true;
 const start = process.hrtime.bigint();
+const cpuStart = process.cpuUsage();
 const nowMs = () => Number(process.hrtime.bigint() - start) / 1e6;
-const interval = rate > 0 ? (connections * 1000) / rate : 0;
+const intervalMs = rate > 0 ? 1000 / rate : 0;
+const send = (conn, dueMs) => { conn.dueMs = dueMs; conn.busy = true; conn.socket.write(request); };
+// Fixed rate: hand every due request to an idle connection, oldest first.
+const dispatch = () => {
+  if (!sending) return;
+  const now = nowMs();
+  while (idle.length > 0 && scheduled * intervalMs <= now && scheduled * intervalMs < durationMs) send(idle.pop(), scheduled++ * intervalMs);
+};
+const finish = () => {
+  clearInterval(ticker);
+  unsent = rate > 0 ? Math.max(0, Math.ceil(durationMs / intervalMs) - scheduled) : 0;
+  for (const c of all) c.socket.end();
+};
+const all = [];
 for (let c = 0; c < connections; c++) {
-  const socket = net.connect(port, '127.0.0.1');
-  socket.setNoDelay(true);
-  let sentAt = 0, next = (c * interval) / connections, pending = '';
-  const send = () => {
-    if (nowMs() >= durationMs) { socket.end(); return; }
-    const wait = next - nowMs();
-    if (wait > 0) { setTimeout(send, wait); return; }
-    next = Math.max(next + interval, nowMs());
-    sentAt = nowMs();
-    socket.write(request);
-  };
-  socket.on('connect', send);
-  socket.on('data', (d) => {
-    pending += d.toString('latin1');
+  const conn = { socket: net.connect(port, '127.0.0.1'), busy: false, dueMs: 0, pending: '' };
+  all.push(conn);
+  conn.socket.setNoDelay(true);
+  conn.socket.on('connect', () => {
+    open++;
+    if (rate > 0) { idle.push(conn); dispatch(); } else send(conn, nowMs());
+  });
+  conn.socket.on('data', (d) => {
+    conn.pending += d.toString('latin1');
     let end;
-    while ((end = pending.indexOf('\\r\\n\\r\\nok')) >= 0) {
-      pending = pending.slice(end + 6);
+    while ((end = conn.pending.indexOf('\\r\\n\\r\\nok')) >= 0) {
+      conn.pending = conn.pending.slice(end + 6);
+      const now = nowMs();
       requests++;
-      latencies.push(nowMs() - sentAt);
-      send();
+      latencies.push(now - conn.dueMs);
+      lastAnswer = now;
+      conn.busy = false;
+      if (!sending) continue;
+      if (rate > 0) { idle.push(conn); dispatch(); } else if (now < durationMs) send(conn, now);
     }
   });
-  socket.on('error', () => { errors++; });
-  socket.on('close', () => {
+  conn.socket.on('error', () => { errors++; });
+  conn.socket.on('close', () => {
     if (--open > 0) return;
     latencies.sort((a, b) => a - b);
     const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] || 0;
-    process.stdout.write(JSON.stringify({ requests, errors, elapsedMs: nowMs(), p50Ms: q(0.5), p99Ms: q(0.99) }) + '\\n');
+    const cpu = process.cpuUsage(cpuStart);
+    process.stdout.write(JSON.stringify({ requests, errors, unsent, elapsedMs: Math.max(durationMs, lastAnswer), p50Ms: q(0.5), p99Ms: q(0.99), cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
   });
 }
+// A 1 ms tick sends what fell due while every connection was idle.
+const ticker = rate > 0 ? setInterval(dispatch, 1) : null;
+setTimeout(() => {
+  sending = false;
+  // Answers to requests already sent are awaited (bounded), then every connection closes.
+  const deadline = nowMs() + 2000;
+  const wait = setInterval(() => { if (all.every((c) => !c.busy) || nowMs() > deadline) { clearInterval(wait); finish(); } }, 5);
+}, durationMs);
 `;
 
 export interface LoadResult {
   requests: number;
   errors: number;
+  /** fixed rate: requests due in the run that never found an idle connection before it ended */
+  unsent: number;
   elapsedMs: number;
   p50Ms: number;
   p99Ms: number;
+  /** the generator's own CPU time */
+  cpuMs: number;
 }

@@ -63,7 +63,8 @@ describe('agent → API, exact counts from the kernel', () => {
       const [edge] = edges;
       expect(edge?.metrics.requests).toBe(plan.length);
       expect(edge?.metrics.errors).toBe(3);
-      expect(edge?.statusClasses).toEqual({ '1xx': 0, '2xx': 13, '3xx': 0, '4xx': 5, '5xx': 3, other: 0 });
+      // HTTP calls fill the HTTP classes only; ok/client_error/server_error are the other protocols' classes.
+      expect(edge?.statusClasses).toEqual({ '1xx': 0, '2xx': 13, '3xx': 0, '4xx': 5, '5xx': 3, ok: 0, client_error: 0, server_error: 0, other: 0 });
       expect(edge?.metrics.meanLatencyMs).toBeGreaterThan(0);
       // The server saw the same calls; they must not be counted a second time from its side.
       expect(topology.edges.filter((e) => e.target === `service:kt-srv-${suffix}:${server.port}`)).toHaveLength(1);

@@ -33,7 +33,7 @@ describe('agent /metrics', () => {
     const gauges = [...text.matchAll(/^kinsight_agent_pipeline\{stage="(\w+)",what="(\w+)"\} (\d+)$/gm)].map((m) => `${m[1]}.${m[2]}=${m[3]}`);
     expect(gauges).toEqual([
       'decode.submitted=0', 'decode.events=0', 'decode.ring_drops=0', 'decode.decode_errors=0', 'decode.dropped_batches=0',
-      'decode.filtered=0', 'decode.payload_faults=0', 'decode.pipeline_errors=0',
+      'decode.filtered=0', 'decode.skipped_in_kernel=0', 'decode.payload_faults=0', 'decode.pipeline_errors=0',
       'reassemble.open_connections=0', 'reassemble.evicted=0', 'reassemble.unknown_protocol=0', 'reassemble.roles=0',
       'reassemble.skipped_local_server_side=0', 'reassemble.socket_owners=0',
       'parse.transactions=0',

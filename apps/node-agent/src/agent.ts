@@ -6,6 +6,8 @@ import { AgentMetrics } from './metrics.js';
 import { type Call, EdgeAggregator, toWireEdges, toWireEndpoints } from './pipeline/aggregate.js';
 import { MonotonicClock } from './pipeline/clock.js';
 import { ConnectionTracker, type ObservedTransaction } from './pipeline/connections.js';
+import { PodsSection } from './k8s/pods-section.js';
+import type { KubeIndex } from './k8s/index-model.js';
 import { type PeerRef, ServiceResolver } from './pipeline/identity.js';
 import { LogAggregator, LogCollector, type LogLine } from './pipeline/logs.js';
 import { NetworkAggregator, SocketOwners } from './pipeline/network.js';
@@ -38,6 +40,8 @@ export interface AgentOptions {
   idleConnectionMs?: number;
   /** network quality and resources are read this often */
   sampleEveryMs?: number;
+  /** the cluster's pods and services (Kubernetes): names services `<service>.<namespace>` and reports this node's pods */
+  kube?: { index: KubeIndex; node: string };
   /** network quality from tcp/sock/skb tracepoints (default on) */
   network?: boolean;
 }
@@ -61,7 +65,8 @@ const ROWS_PER_BATCH = 5_000;
 export class Agent {
   readonly metrics = new AgentMetrics();
   private readonly clock = new MonotonicClock();
-  private readonly resolver = new ServiceResolver();
+  private readonly resolver: ServiceResolver;
+  private readonly pods: PodsSection | null;
   private readonly aggregator = new EdgeAggregator();
   private readonly networkRows = new NetworkAggregator();
   private readonly resourceRows = new ResourceAggregator(hostname().slice(0, 253));
@@ -81,12 +86,17 @@ export class Agent {
   readonly unsent: UnsentTotals = { calls: 0, endpointRows: 0 };
 
   constructor(private readonly opts: AgentOptions) {
+    this.resolver = new ServiceResolver(opts.kube ? { kube: opts.kube.index } : {});
+    this.pods = opts.kube ? new PodsSection(opts.kube.index, opts.kube.node) : null;
     const unfiltered = opts.filter?.pid === undefined && opts.filter?.port === undefined;
     this.tracker = new ConnectionTracker({
       onTransaction: (t) => this.onTransaction(t),
       // Aggregates count a call from its client when the client is on this node: the server side of such a
       // call would be parsed only to be dropped. (Print mode shows both sides; filters may hide the client.)
-      ...(opts.print || !unfiltered ? {} : { skip: (side, remote) => side === 'server' && this.resolver.isLocalAddress(remote.addr) }),
+      // The kernel then stops copying that socket's data (ks_skip_socks): half the events of a node-local call.
+      ...(opts.print || !unfiltered
+        ? {}
+        : { skip: (side, remote) => side === 'server' && this.resolver.isLocalAddress(remote.addr), onSkip: (connId) => this.capture?.skipSocket(connId) }),
     });
     this.logs = new LogCollector({ onLine: (line) => this.onLogLine(line) });
     this.sender = opts.api
@@ -110,6 +120,7 @@ export class Agent {
         decode_errors: captureStat((s) => s.decodeErrors),
         dropped_batches: captureStat((s) => s.droppedBatches),
         filtered: captureStat((s) => s.filtered),
+        skipped_in_kernel: captureStat((s) => s.skipped),
         payload_faults: captureStat((s) => s.payloadFaults),
         pipeline_errors: () => this.pipelineErrors,
       },
@@ -266,6 +277,8 @@ export class Agent {
       logs: this.logRows.drain(beforeEpochMs),
     };
     if (this.sender) for (const batch of splitSections(sections, ROWS_PER_BATCH)) this.sender.enqueueSections(batch);
+    const pods = this.pods?.take(Date.now()) ?? [];
+    if (this.sender && pods.length > 0) for (let i = 0; i < pods.length; i += ROWS_PER_BATCH) this.sender.enqueueSections({ edges: [], pods: pods.slice(i, i + ROWS_PER_BATCH) });
   }
 
   private onTransaction(t: ObservedTransaction): void {
@@ -305,7 +318,7 @@ export class Agent {
       return { client: { kind: 'external', address: d.remote.addr }, server: me };
     }
     if (d.role === 'unknown' && !owner) return null;
-    return { client: me, server: this.resolver.serverAt(d.remote.addr, d.remote.port) };
+    return { client: me, server: this.resolver.serverAt(d.remote.addr, d.remote.port, d.netns) };
   }
 
   private onResourceSample(sample: ResourceSample, nowMs: number): void {
@@ -329,7 +342,7 @@ export class Agent {
     let server: PeerRef;
     if (t.side === 'client') {
       client = this.resolver.serviceOfPid(t.pid, t.comm);
-      server = this.resolver.serverAt(t.remote.addr, t.remote.port);
+      server = this.resolver.serverAt(t.remote.addr, t.remote.port, t.netns);
     } else {
       if (this.resolver.isLocalAddress(t.remote.addr)) return null;
       client = { kind: 'external', address: t.remote.addr };

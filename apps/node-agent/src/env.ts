@@ -13,10 +13,27 @@ const EnvSchema = z.object({
   KINSIGHT_BPF_OBJECT: z.string().optional(),
   /** undelivered batches wait here (bounded, oldest dropped first) while the API is unreachable */
   KINSIGHT_SPOOL_DIR: z.string().min(1).default('/var/lib/kinsight/spool'),
+  /** `auto`: watch the cluster when running in a pod (KUBERNETES_SERVICE_HOST) or given KINSIGHT_KUBECONFIG */
+  KINSIGHT_KUBERNETES: z.enum(['auto', 'on', 'off']).default('auto'),
+  KINSIGHT_KUBECONFIG: z.string().min(1).optional(),
+  /** set by the kubelet in every pod; its presence says we run in a cluster */
+  KUBERNETES_SERVICE_HOST: z.string().optional(),
+  /** the Kubernetes node this agent runs on (downward API `spec.nodeName`); its pods are reported */
+  KINSIGHT_NODE_NAME: z
+    .string()
+    .regex(/^[A-Za-z0-9._:-]{1,253}$/, 'KINSIGHT_NODE_NAME must be a node name (letters, digits, . _ : -)')
+    .default(hostname().slice(0, 253)),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type AgentEnv = z.infer<typeof EnvSchema>;
+
+/** Whether to watch the kube-apiserver, and with which kubeconfig (undefined: in-cluster or the default). */
+export function kubernetesOf(env: AgentEnv): { kubeconfig: string | undefined } | null {
+  if (env.KINSIGHT_KUBERNETES === 'off') return null;
+  if (env.KINSIGHT_KUBERNETES === 'auto' && !env.KUBERNETES_SERVICE_HOST && !env.KINSIGHT_KUBECONFIG) return null;
+  return { kubeconfig: env.KINSIGHT_KUBECONFIG };
+}
 
 export function readEnv(source: NodeJS.ProcessEnv = process.env): AgentEnv {
   const parsed = EnvSchema.safeParse(source);

@@ -4,7 +4,8 @@ import { pino } from 'pino';
 import { Agent } from './agent.js';
 import { checkKernelSupport } from './capture/index.js';
 import { parseDuration, parseIntOption } from './cli-options.js';
-import { readEnv } from './env.js';
+import { kubernetesOf, readEnv } from './env.js';
+import { KubeWatch } from './k8s/watch.js';
 
 const program = new Command()
   .name('kinsight-agent')
@@ -47,6 +48,17 @@ async function main(): Promise<void> {
     return;
   }
 
+  // Kubernetes names (pods, services) when there is a cluster; until its first list lands, or if it never
+  // does, services keep their process names — the capture never waits on the apiserver.
+  const cluster = kubernetesOf(env);
+  const kube = cluster ? new KubeWatch({ kubeconfig: cluster.kubeconfig, log }) : null;
+  if (kube) {
+    kube.start().then(
+      () => log.info({ pods: kube.index.podCount, services: kube.index.serviceCount }, 'kubernetes metadata synced'),
+      (error: unknown) => log.warn({ reason: error instanceof Error ? error.message : String(error) }, 'kubernetes metadata not available yet; retrying'),
+    );
+  }
+
   const filter = { ...(cli.pid === undefined ? {} : { pid: cli.pid }), ...(cli.port === undefined ? {} : { port: cli.port }) };
   const agent = new Agent({
     log,
@@ -57,6 +69,7 @@ async function main(): Promise<void> {
       ? {}
       : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID, spoolDir: env.KINSIGHT_SPOOL_DIR } }),
     ...(env.KINSIGHT_BPF_OBJECT === undefined ? {} : { objectPath: env.KINSIGHT_BPF_OBJECT }),
+    ...(kube ? { kube: { index: kube.index, node: env.KINSIGHT_NODE_NAME } } : {}),
   });
   agent.start();
   const metricsPort = cli.metricsPort ?? env.KINSIGHT_AGENT_METRICS_PORT;
@@ -68,6 +81,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ why }, 'stopping agent');
+    await kube?.stop();
     const { delivered } = await agent.stop();
     if (!delivered) log.warn('some batches were not delivered before shutdown');
     server?.close();

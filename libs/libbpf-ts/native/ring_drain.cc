@@ -2,6 +2,8 @@
 #include "ring_drain.h"
 
 #include <bpf/libbpf.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -10,6 +12,10 @@
 #include "bpf_error.h"
 
 namespace libbpf_ts {
+
+RingDrain::Batch::~Batch() {
+  if (bytes != nullptr) munmap(bytes, mapped);
+}
 
 RingDrain::RingDrain(const RingDrainOptions& options) : options_(options) {}
 
@@ -56,10 +62,10 @@ void RingDrain::Stop() {
 int RingDrain::OnSample(void* ctx, void* data, size_t size) {
   auto* self = static_cast<RingDrain*>(ctx);
   const auto* bytes = static_cast<const uint8_t*>(data);
-  self->pending_.bytes.insert(self->pending_.bytes.end(), bytes, bytes + size);
-  self->pending_.ends.push_back(static_cast<uint32_t>(self->pending_.bytes.size()));
+  self->pending_bytes_.insert(self->pending_bytes_.end(), bytes, bytes + size);
+  self->pending_ends_.push_back(static_cast<uint32_t>(self->pending_bytes_.size()));
   self->records_.fetch_add(1);
-  if (self->pending_.ends.size() >= self->options_.max_batch) self->Flush();
+  if (self->pending_ends_.size() >= self->options_.max_batch) self->Flush();
   return 0;
 }
 
@@ -73,20 +79,32 @@ void RingDrain::Run() {
     // Producers may submit with BPF_RB_NO_WAKEUP (batched wakeups): epoll then times out with
     // records waiting, so every poll period ends with a consume.
     if (rc == 0 && ring_buffer__consume(ring_) < 0) continue;
-    if (!pending_.ends.empty()) Flush();
+    if (!pending_ends_.empty()) Flush();
   }
-  if (!pending_.ends.empty()) Flush();
+  if (!pending_ends_.empty()) Flush();
 }
 
 void RingDrain::Flush() {
-  auto* batch = new Batch(std::move(pending_));
-  pending_ = Batch{};
-  size_t count = batch->ends.size();
-  napi_status status = tsfn_.NonBlockingCall(batch, &RingDrain::DeliverBatch);
+  size_t count = pending_ends_.size();
+  auto* batch = new Batch();
+  static const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  batch->size = pending_bytes_.size();
+  batch->mapped = (batch->size + page - 1) / page * page;
+  void* mapping = mmap(nullptr, batch->mapped, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  napi_status status = napi_generic_failure;
+  if (mapping != MAP_FAILED) {
+    batch->bytes = static_cast<uint8_t*>(mapping);
+    std::copy(pending_bytes_.begin(), pending_bytes_.end(), batch->bytes);
+    batch->ends = pending_ends_;
+    status = tsfn_.NonBlockingCall(batch, &RingDrain::DeliverBatch);
+  }
+  pending_bytes_.clear();
+  pending_ends_.clear();
   if (status == napi_ok) {
     batches_.fetch_add(1);
     return;
   }
+  // The JS queue is full (or no memory for the batch): drop it and count it, never block the drain.
   delete batch;
   dropped_batches_.fetch_add(1);
   dropped_records_.fetch_add(count);
@@ -102,7 +120,7 @@ void RingDrain::DeliverBatch(Napi::Env env, Napi::Function on_batch, Batch* batc
   std::copy(owned->ends.begin(), owned->ends.end(), ends.Data());
   Batch* raw = owned.release();
   Napi::Buffer<uint8_t> bytes = Napi::Buffer<uint8_t>::New(
-      env, raw->bytes.data(), raw->bytes.size(), [](Napi::Env, uint8_t*, Batch* hint) { delete hint; }, raw);
+      env, raw->bytes, raw->size, [](Napi::Env, uint8_t*, Batch* hint) { delete hint; }, raw);
   on_batch.Call({bytes, ends});
 }
 

@@ -39,9 +39,16 @@ class RingDrain : public std::enable_shared_from_this<RingDrain> {
 
  private:
   // The records of one batch back to back, and where each ends: one allocation per batch, not per record.
+  // The bytes are a private anonymous mapping of exactly the batch's pages, unmapped when JS lets go of the
+  // Buffer: batches are built on the drain thread and freed on the JS thread, and malloc'ed blocks of
+  // varying size freed across threads fragment glibc's per-thread arenas, which keep the memory (the
+  // agent's RSS grew by ~30 MB under load that way).
   struct Batch {
-    std::vector<uint8_t> bytes;
+    uint8_t* bytes = nullptr;
+    size_t size = 0;
+    size_t mapped = 0;
     std::vector<uint32_t> ends;
+    ~Batch();
   };
 
   explicit RingDrain(const RingDrainOptions& options);
@@ -58,7 +65,9 @@ class RingDrain : public std::enable_shared_from_this<RingDrain> {
   std::thread thread_;
   std::atomic<bool> stopping_{false};
   bool stopped_ = false;
-  Batch pending_;  // touched only by the drain thread
+  // The batch being gathered, touched only by the drain thread; reused, so it grows once to its largest size.
+  std::vector<uint8_t> pending_bytes_;
+  std::vector<uint32_t> pending_ends_;
   std::atomic<uint64_t> records_{0};
   std::atomic<uint64_t> batches_{0};
   std::atomic<uint64_t> dropped_batches_{0};

@@ -207,6 +207,35 @@ describe.runIf(mustRun)('BpfObject on the running kernel', () => {
     ring.close();
   });
 
+  it('hands a raw consumer each batch as one buffer and the end offset of every record', async () => {
+    const object = open(ringFixture);
+    object.setGlobal('target_tgid', process.pid);
+    object.setGlobal('tag', 7n);
+    object.load();
+    object.attachAll();
+    const seqs: number[] = [];
+    let batches = 0;
+    const ring = object.openRingBufferRaw(
+      'ks_fixture_events',
+      (bytes, ends) => {
+        batches++;
+        let start = 0;
+        for (const end of ends) {
+          expect([end - start, bytes.readBigUInt64LE(start)]).toEqual([24, 7n]);
+          seqs.push(bytes.readUInt32LE(start + 8));
+          start = end;
+        }
+        expect(start).toBe(bytes.length);
+      },
+      { maxBatch: 3, pollMs: 20 },
+    );
+    for (let i = 0; i < 7; i++) process.kill(process.pid, 0);
+    await until(() => seqs.length >= 7, '7 raw ring records');
+    expect(seqs).toEqual([0, 1, 2, 3, 4, 5, 6]);
+    expect(ring.stats()).toMatchObject({ records: 7, batches, droppedBatches: 0, callbackErrors: 0 });
+    ring.close();
+  });
+
   it('drops batches instead of blocking the drain when JS falls behind', async () => {
     const object = open(ringFixture);
     object.setGlobal('target_tgid', process.pid);

@@ -67,9 +67,9 @@ int main(void) {
 	printf("\"flag\":{\"truncated\":%d,\"iovLimit\":%d},\"filter\":{\"pid\":%d,\"cgroup\":%d,\"port\":%d},",
 	       KS_FLAG_TRUNCATED, KS_FLAG_IOV_LIMIT, KS_FILTER_PID, KS_FILTER_CGROUP, KS_FILTER_PORT);
 	printf("\"stat\":{\"ringDrops\":%d,\"payloadFaults\":%d,\"submitted\":%d,\"logRateLimited\":%d,"
-	       "\"filtered\":%d,\"count\":%d}},",
+	       "\"filtered\":%d,\"skipped\":%d,\"count\":%d}},",
 	       KS_STAT_RING_DROPS, KS_STAT_PAYLOAD_FAULTS, KS_STAT_SUBMITTED, KS_STAT_LOG_RATE_LIMITED, KS_STAT_FILTERED,
-	       KS_STAT_COUNT);
+	       KS_STAT_SKIPPED, KS_STAT_COUNT);
 	printf("\"sampleData\":\""); hex(&d, offsetof(struct ks_data_event, payload) + d.payload_len);
 	printf("\",\"sampleClose\":\""); hex(&c, sizeof(c)); printf("\"}\n");
 	return 0;
@@ -169,6 +169,30 @@ describe('bad records', () => {
     expect(events.map((e) => e.kind)).toEqual(['close']);
     expect([decoder.decoded, decoder.errors]).toEqual([1, 4]);
     expect(decoder.lastError).toBe('payload length 5000 exceeds 4096');
+  });
+});
+
+describe('raw ring batches', () => {
+  it('decodes records back to back by their end offsets, like a batch from openRingBufferRaw', () => {
+    const data = Buffer.from(facts.sampleData, 'hex');
+    const close = Buffer.from(facts.sampleClose, 'hex');
+    const bytes = Buffer.concat([close, data, close]);
+    const ends = Uint32Array.from([close.length, close.length + data.length, bytes.length]);
+    const decoder = new CaptureDecoder();
+    const events = decoder.decodeRaw(bytes, ends);
+    expect(events).toEqual(decoder.decodeBatch([close, data, close]));
+    expect(events.map((e) => e.kind)).toEqual(['close', 'data', 'close']);
+    // The payload is a copy: changing the batch afterwards does not change the event.
+    bytes.fill(0);
+    expect(events[1]?.kind === 'data' && events[1].payload.toString()).toBe('GET /');
+  });
+
+  it('counts an end offset outside the batch as a bad record and goes on', () => {
+    const close = Buffer.from(facts.sampleClose, 'hex');
+    const decoder = new CaptureDecoder();
+    const events = decoder.decodeRaw(Buffer.concat([close, close]), Uint32Array.from([close.length, 9999, close.length * 2]));
+    expect(events.map((e) => e.kind)).toEqual(['close', 'close']);
+    expect([decoder.decoded, decoder.errors, decoder.lastError]).toEqual([2, 1, 'record end 9999 outside its 64-byte batch']);
   });
 });
 

@@ -1,4 +1,4 @@
-// The kernel end of capture: loads bpf/src/l7_capture.bpf.c, drains its ring
+// The kernel end of capture: loads l7_capture.bpf.o (bpf/src/l7_capture/), drains its ring
 // buffer and decodes records into CaptureEvents.
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -44,6 +44,10 @@ export interface KernelCaptureStats {
   payloadFaults: number;
   logRateLimited: number;
   filtered: number;
+  /** Socket calls the kernel did not copy because the agent asked it to skip their socket (skipSocket). */
+  skipped: number;
+  /** skipSocket calls that could not reach the kernel map. */
+  skipErrors: number;
   decodeErrors: number;
   /** Batches (and their records) dropped because JS fell behind the drain thread. */
   droppedBatches: number;
@@ -92,6 +96,7 @@ export class KernelCapture {
   private closed = false;
 
   private finalStats: number[] = [];
+  private skipErrors = 0;
 
   private constructor(
     private readonly object: BpfObject,
@@ -159,14 +164,27 @@ export class KernelCapture {
     this.object.mapUpdate('ks_filter_config', u32(0), config);
   }
 
+  /**
+   * Stops copying the data of one TCP socket in the kernel (its close, connect and accept still come, and
+   * end the skip). For conversations the pipeline would discard anyway; never throws.
+   */
+  skipSocket(connId: bigint): void {
+    if (this.closed) return;
+    try {
+      this.object.mapUpdate('ks_skip_socks', u64(connId), Buffer.from([1]));
+    } catch {
+      this.skipErrors++;
+    }
+  }
+
   /** Starts draining; onEvents gets each decoded batch (never empty). */
   start(onEvents: (events: CaptureEvent[]) => void): void {
     if (this.closed) throw new Error('KernelCapture: start() after close()');
     if (this.consumer) throw new Error('KernelCapture: start() called twice');
-    this.consumer = this.object.openRingBuffer(
+    this.consumer = this.object.openRingBufferRaw(
       eventsMap,
-      (records) => {
-        const events = this.decoder.decodeBatch(records);
+      (bytes, ends) => {
+        const events = this.decoder.decodeRaw(bytes, ends);
         if (events.length > 0) onEvents(events);
       },
       { pollMs: this.pollMs, maxBatch: 1024, maxQueuedBatches: 256 },
@@ -183,6 +201,8 @@ export class KernelCapture {
       payloadFaults: at(ksEnums.stat.payloadFaults),
       logRateLimited: at(ksEnums.stat.logRateLimited),
       filtered: at(ksEnums.stat.filtered),
+      skipped: at(ksEnums.stat.skipped),
+      skipErrors: this.skipErrors,
       decodeErrors: this.decoder.errors,
       droppedBatches: this.consumer?.stats().droppedBatches ?? 0,
       droppedRecords: this.consumer?.stats().droppedRecords ?? 0,

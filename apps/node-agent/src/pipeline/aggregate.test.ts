@@ -1,6 +1,6 @@
 import { LATENCY_BUCKET_COUNT, latencyBucketIndex } from '@kinsight/topology';
 import { describe, expect, it } from 'vitest';
-import { type Call, EdgeAggregator, statusClassOf, toWireEdges, toWireEndpoints } from './aggregate.js';
+import { type Call, EdgeAggregator, toWireEdges, toWireEndpoints } from './aggregate.js';
 
 const gateway = { kind: 'service', name: 'gateway:7001' } as const;
 const product = { kind: 'service', name: 'product:7002' } as const;
@@ -27,10 +27,25 @@ function histogramOf(latencies: number[]): number[] {
   return h;
 }
 
-describe('statusClassOf', () => {
-  it('classes HTTP statuses; other protocols are `other`', () => {
-    expect(['101', '200', '302', '404', '503', null, '42', 'NXDOMAIN', 200].map(statusClassOf)).toEqual([
-      '1xx', '2xx', '3xx', '4xx', '5xx', 'other', 'other', 'other', '2xx',
+describe('status classes and errors per protocol', () => {
+  it('classes HTTP by status, others by outcome, and never counts a client error as an error', () => {
+    const agg = new EdgeAggregator();
+    agg.add(call({ status: '404', error: false }));
+    agg.add(call({ status: '503', error: true }));
+    agg.add(call({ protocol: 'redis', operation: 'GET', status: 'WRONGTYPE Operation against a key', error: true, route: null }));
+    agg.add(call({ protocol: 'redis', operation: 'SET', status: 'OOM command not allowed', error: true, route: null }));
+    agg.add(call({ protocol: 'pgsql', operation: 'INSERT', status: '23505', error: true, route: null }));
+    agg.add(call({ protocol: 'dns', operation: 'A', status: 'NXDOMAIN', error: true, route: null }));
+    agg.add(call({ protocol: 'dns', operation: 'A', status: null, error: true, route: null }));
+    const rows = agg.drain().edges.map((e) => `${e.protocol} ${e.statusClass} ${e.requests}/${e.errors}`).sort();
+    expect(rows).toEqual([
+      'dns client_error 1/0',
+      'dns other 1/1',
+      'http1 4xx 1/0',
+      'http1 5xx 1/1',
+      'pgsql client_error 1/0',
+      'redis client_error 1/0',
+      'redis server_error 1/1',
     ]);
   });
 });
@@ -69,19 +84,22 @@ describe('EdgeAggregator', () => {
     agg.add(call({ protocol: 'dns', operation: 'A', status: 'NXDOMAIN', error: true, route: null }));
     agg.add(call({}));
     const { edges, endpoints } = agg.drain();
+    // Redis ERR and DNS NXDOMAIN are the caller's mistakes (client_error), not the server's failures.
     expect(edges.map((e) => [e.protocol, e.operation, e.statusClass, e.requests, e.errors])).toEqual([
-      ['redis', 'GET', 'other', 2, 1],
+      ['redis', 'GET', 'ok', 1, 0],
       ['http1', 'GET WITH SPACE', '2xx', 1, 0],
-      ['dns', 'A', 'other', 1, 1],
+      ['redis', 'GET', 'client_error', 1, 0],
+      ['dns', 'A', 'client_error', 1, 0],
       ['http1', 'GET', '2xx', 1, 0],
     ]);
-    expect(toWireEdges(edges).map((e) => [e.protocol, e.method, e.requests])).toEqual([
-      ['redis', 'GET', 2],
-      ['dns', 'A', 1],
-      ['http1', 'GET', 1],
+    expect(toWireEdges(edges).map((e) => [e.protocol, e.method, e.statusClass, e.requests])).toEqual([
+      ['redis', 'GET', 'ok', 1],
+      ['redis', 'GET', 'client_error', 1],
+      ['dns', 'A', 'client_error', 1],
+      ['http1', 'GET', '2xx', 1],
     ]);
     expect(toWireEndpoints(endpoints).map((e) => [e.method, e.route])).toEqual([['GET', '/items/{id}']]);
-    expect(Object.keys(toWireEdges(edges)[2] ?? {}).sort()).toEqual(
+    expect(Object.keys(toWireEdges(edges)[3] ?? {}).sort()).toEqual(
       ['bucketSeconds', 'bucketStart', 'client', 'errors', 'latencyHistogram', 'latencyMaxMs', 'latencySumMs', 'method', 'protocol', 'requests', 'server', 'statusClass'],
     );
   });

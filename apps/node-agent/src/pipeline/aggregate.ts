@@ -1,10 +1,8 @@
 import type { ProtocolName } from '@kinsight/protocol-parsers';
-import { emptyLatencyHistogram, latencyBucketIndex } from '@kinsight/topology';
+import { classifyCall, emptyLatencyHistogram, latencyBucketIndex, type StatusClass } from '@kinsight/topology';
 import type { PeerRef } from './identity.js';
 
 export const BUCKET_MS = 10_000;
-
-export type StatusClass = '1xx' | '2xx' | '3xx' | '4xx' | '5xx' | 'other';
 
 /** One observed call of any protocol, already attributed to a client and a server. */
 export interface Call {
@@ -67,20 +65,12 @@ export interface EdgeRow extends Omit<Red, 'latencyHistogram'> {
 
 export type WireEndpointRow = Omit<EndpointRow, 'operation'> & { method: string };
 
-const HTTP_STATUS = /^[1-5]\d\d$/;
-
-/** HTTP statuses by class; every other protocol's status is `other` (its errors count in `errors`). */
-export function statusClassOf(status: string | number | null): StatusClass {
-  const text = status === null ? '' : String(status);
-  return HTTP_STATUS.test(text) ? (`${text[0]}xx` as StatusClass) : 'other';
-}
-
 const peerKey = (p: PeerRef) => (p.kind === 'service' ? `s:${p.name}` : `e:${p.address}`);
 
-function addTo(row: Red, call: Call): void {
+function addTo(row: Red, call: Call, error: boolean): void {
   const latency = Math.max(0, call.latencyMs);
   row.requests++;
-  if (call.error) row.errors++;
+  if (error) row.errors++;
   row.latencySumMs += latency;
   row.latencyMaxMs = Math.max(row.latencyMaxMs, latency);
   const index = latencyBucketIndex(latency);
@@ -106,7 +96,8 @@ export class EdgeAggregator {
 
   add(call: Call): void {
     const bucketStart = Math.floor(call.startEpochMs / BUCKET_MS) * BUCKET_MS;
-    const statusClass = statusClassOf(call.status);
+    // One rule with the API's ingest checks: a client error (4xx, WRONGTYPE, NXDOMAIN…) is never an error.
+    const { statusClass, error } = classifyCall(call.protocol, call.status, call.error);
     const base = `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
     const edgeKey = `${base}|${peerKey(call.client)}`;
     let edge = this.edges.get(edgeKey);
@@ -118,7 +109,7 @@ export class EdgeAggregator {
       edge = { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() };
       this.edges.set(edgeKey, edge);
     }
-    addTo(edge, call);
+    addTo(edge, call, error);
     if (call.route === null) return;
     const endpointKey = `${base}|${call.route}`;
     let endpoint = this.endpoints.get(endpointKey);
@@ -130,7 +121,7 @@ export class EdgeAggregator {
       endpoint = { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() };
       this.endpoints.set(endpointKey, endpoint);
     }
-    addTo(endpoint, call);
+    addTo(endpoint, call, error);
   }
 
   /** Removes and returns the rows whose bucket ended before `beforeEpochMs` (all rows when omitted). */

@@ -44,6 +44,29 @@ function track(events: CaptureEvent[]): { seen: ObservedTransaction[]; tracker: 
 }
 
 describe('ConnectionTracker', () => {
+  it('skips the conversations `skip` says yes to, once each, and tells onSkip the TCP socket (not a UDP one)', () => {
+    const seen: ObservedTransaction[] = [];
+    const skipped: bigint[] = [];
+    const tracker = new ConnectionTracker({
+      onTransaction: (t) => seen.push(t),
+      skip: (side) => side === 'server',
+      onSkip: (connId) => skipped.push(connId),
+    });
+    const serverSide = { connId: 0xffff_0002n, localPort: SERVER.port, remotePort: CLIENT.port };
+    const dns = Buffer.from('abcd01000001000000000000076578616d706c6503636f6d0000010001', 'hex');
+    tracker.handle([
+      data({ ...serverSide, direction: 'ingress', payload: req('/a'), tsNs: 1_000n }),
+      data({ ...serverSide, direction: 'egress', payload: resp(200), tsNs: 2_000n }),
+      data({ ...serverSide, direction: 'ingress', payload: req('/b'), tsNs: 3_000n }),
+      data({ connId: 0xffff_0003n, transport: 'udp', localPort: 53, remotePort: 5353, direction: 'ingress', payload: dns, tsNs: 4_000n }),
+      data({ direction: 'egress', payload: req('/c'), tsNs: 5_000n }),
+      data({ direction: 'ingress', payload: resp(200), tsNs: 6_000n }),
+    ]);
+    expect(skipped).toEqual([0xffff_0002n]);
+    expect(tracker.stats.skipped).toBe(2);
+    expect(seen.map((t) => [t.side, http(t).request.path])).toEqual([['client', '/c']]);
+  });
+
   it('sees the client side when a request leaves the process, and pairs keep-alive calls in order', () => {
     const { seen } = track([
       data({ direction: 'egress', payload: req('/a'), tsNs: 1_000n }),

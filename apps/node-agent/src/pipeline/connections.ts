@@ -72,6 +72,8 @@ export interface ConnectionTrackerOptions {
    * node and captured too, which the aggregate would discard anyway). Asked once per conversation.
    */
   skip?: (side: Side, remote: Endpoint) => boolean;
+  /** Told once per skipped TCP conversation, so the capture can stop copying that socket's data in the kernel. */
+  onSkip?: (connId: bigint) => void;
 }
 
 /** A TCP socket is one conversation; a UDP socket has one per peer. */
@@ -197,6 +199,7 @@ export class ConnectionTracker {
       if (this.opts.skip?.(side, conn.remote)) {
         conn.skipped = true;
         this.stats.skipped++;
+        if (conn.transport === 'tcp') this.opts.onSkip?.(conn.connId);
         return;
       }
       conn.parser = { side, protocol: inferred.protocol, stitcher: createStitcher(inferred.protocol, { transport: event.transport }) };

@@ -25,6 +25,12 @@ describe('cgroup paths and containers from real /proc/<pid>/cgroup files', () =>
       '73051af271105c07e1f493b34856a77e665e3b0b4fc72f76c807dfbffeb881bd',
       '8712f785-1a3e-41ec-a00b-e2dcc77431cb',
     ],
+    [
+      '2000', // hybrid: the unified tree names containerd.service, the v1 controllers the container
+      '/kubepods/burstable/pod8833712d-6e69-4f5c-95f3-aebd020ce2e7/95cbe853416f52d927dec41f1406dd75015ea131244a1ca875a7cd4ebe927ac8',
+      '95cbe853416f52d927dec41f1406dd75015ea131244a1ca875a7cd4ebe927ac8',
+      '8833712d-6e69-4f5c-95f3-aebd020ce2e7',
+    ],
     ['500', '/../../../../system.slice/docker-ba7b10d15d16e10e3de7a2dcd408a3d971169ae303f46cfad4c5453c6326fee2.scope', 'ba7b10d15d16e10e3de7a2dcd408a3d971169ae303f46cfad4c5453c6326fee2', null],
     ['550', '/system.slice/ssh.service', null, null],
     ['600', '/init.scope', null, null],

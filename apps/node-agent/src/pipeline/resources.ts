@@ -46,9 +46,12 @@ export function containerOfCgroup(path: string): ContainerRef {
   return { containerId, podUid };
 }
 
-/** The most telling cgroup path of a process: unified when it is not the root, else a v1 controller's. */
+/**
+ * The most telling cgroup path of a process. On hybrid hosts (v1 controllers plus a unified tree with no
+ * controllers) the unified path names the runtime's service, not the container: v1 cpu/memory come first.
+ */
 export function cgroupPathOf(cgroups: ProcCgroups): string {
-  const candidates = [cgroups.unified, cgroups.v1.get('cpu'), cgroups.v1.get('memory'), cgroups.v1.get('name=systemd')];
+  const candidates = [cgroups.v1.get('cpu'), cgroups.v1.get('memory'), cgroups.unified, cgroups.v1.get('name=systemd')];
   return candidates.find((path) => path !== undefined && path !== null && path !== '/') ?? '/';
 }
 

@@ -47,12 +47,22 @@ export function collapseRoute(target: string): string {
  */
 export class RouteLimiter {
   private readonly seen = new Map<string, Set<string>>();
+  /** request-target → route: most calls repeat a target seen before (bounded: emptied when full) */
+  private readonly collapsed = new Map<string, string>();
   overflowed = 0;
 
-  constructor(private readonly maxPerServer = 200) {}
+  constructor(
+    private readonly maxPerServer = 200,
+    private readonly maxCachedTargets = 10_000,
+  ) {}
 
   route(server: string, target: string): string {
-    const route = collapseRoute(target);
+    let route = this.collapsed.get(target);
+    if (route === undefined) {
+      route = collapseRoute(target);
+      if (this.collapsed.size >= this.maxCachedTargets) this.collapsed.clear();
+      this.collapsed.set(target, route);
+    }
     let routes = this.seen.get(server);
     if (!routes) this.seen.set(server, (routes = new Set()));
     if (routes.has(route)) return route;
