@@ -87,14 +87,14 @@ test('clicking the exception opens its report: a network problem on gateway → 
   // The diagram: the walk from gateway to product, the call between them marked as the suspect.
   await expect.poll(async () => (await propagation(page))?.edges.map(({ id, suspect }) => ({ id, suspect }))).toEqual([{ id: 'gateway->product', suspect: true }]);
   const snapshot = await propagation(page);
-  expect(snapshot?.nodes.find((n) => n.id === 'gateway')?.label).toBe('gateway (entry)');
+  // gateway is the entry; whether it also ranks as a lesser suspect depends on its own share of the delay.
+  expect(snapshot?.nodes.find((n) => n.id === 'gateway')?.label).toMatch(/^gateway \(entry[,)]/);
   await expect(page.getByTestId('propagation-graph')).toHaveAttribute('data-edge-count', '1');
 
   // Response time and retransmits on one chart, drawn from the series the engine scored.
   const chart = page.getByTestId('report-chart-network-gateway-product');
   await expect(chart).toHaveAttribute('data-traffic-point-count', /^[1-9]\d*$/);
   await expect(chart.locator('canvas')).toHaveCount(1);
-  await page.screenshot({ path: '/tmp/kinsight-report.png', fullPage: true });
   await page.close();
 });
 
@@ -108,7 +108,6 @@ test('filters live in the URL; an empty filter says so and clears', async () => 
   await page.getByTestId('filter-status-open').click();
   await expect(page).toHaveURL(`${base}/insights?range=1h&status=open`);
   await expect(gatewayLatencyRow(page)).toHaveCount(1);
-  await page.screenshot({ path: '/tmp/kinsight-insights.png', fullPage: true });
   await page.close();
 });
 

@@ -74,8 +74,6 @@ test('clicking the gateway → product edge on the canvas opens its panel with b
   await expect(panel.getByTestId('chart-request-rate')).toHaveAttribute('data-traffic-point-count', String(SEED_BUCKETS));
   await expect(panel.getByTestId('chart-latency')).toHaveAttribute('data-traffic-point-count', String(SEED_BUCKETS));
   await expect(page).toHaveURL(`${webUrl()}/?range=15m&edge=${encodeURIComponent(GATEWAY_EDGE)}`);
-
-  await page.screenshot({ path: '/tmp/kinsight-topology.png' });
 });
 
 test('a shared link reopens the selected edge', async ({ page }) => {

@@ -51,13 +51,18 @@ describe('ingest while PostgreSQL restarts', () => {
       for (let i = 0; i < BATCHES; i++) {
         const body = JSON.stringify(batch([edge({ bucketStart: NOW - 3_600_000 + i * 10_000, requests: 1 })]));
         if (i === 100) restart = server.restart();
-        // What the agent's sender does: the same batch again until the API acknowledges it.
-        for (;;) {
-          const ok = await fetch(`${api.url}/trpc/ingest.batch`, {
+        // What the agent's sender does: the same batch again until the API acknowledges it (bounded here, and
+        // the last refusal is reported, so a batch the API will never take fails the test instead of hanging it).
+        let lastRefusal = '';
+        for (let attempt = 0; ; attempt++) {
+          const outcome = await fetch(`${api.url}/trpc/ingest.batch`, {
             method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${AGENT_TOKEN}` }, body,
-          }).then((r) => r.ok, () => false);
-          if (ok) break;
+            signal: AbortSignal.timeout(20_000),
+          }).then(async (r) => (r.ok ? null : `${r.status} ${(await r.text()).slice(0, 300)}`), (error: unknown) => String(error));
+          if (outcome === null) break;
+          lastRefusal = outcome;
           failures++;
+          if (attempt >= 300) throw new Error(`batch ${i} still refused after ${attempt} attempts: ${lastRefusal}`);
           await new Promise((r) => setTimeout(r, 100));
         }
       }

@@ -20,7 +20,9 @@ export type DatabaseHandle =
 
 export async function createDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   if (config.kind === 'postgres') {
-    const pool = new pg.Pool({ connectionString: config.url, max: config.maxConnections ?? 10 });
+    // A connect that hangs (a server starting up, a black-holed address) fails after 10 s instead of holding a
+    // request, and its ingest slot, forever; keepalive finds connections whose server vanished.
+    const pool = new pg.Pool({ connectionString: config.url, max: config.maxConnections ?? 10, connectionTimeoutMillis: 10_000, keepAlive: true });
     // A client losing its server (a PostgreSQL restart) must not crash the process, idle or checked
     // out: the query in flight rejects, the pool discards the client, the next query reconnects.
     pool.on('error', () => undefined);

