@@ -5,7 +5,6 @@ import { Agent } from './agent.js';
 import { checkKernelSupport } from './capture/index.js';
 import { parseDuration, parseIntOption } from './cli-options.js';
 import { kubernetesOf, readEnv } from './env.js';
-import { KubeWatch } from './k8s/watch.js';
 
 const program = new Command()
   .name('kinsight-agent')
@@ -51,7 +50,8 @@ async function main(): Promise<void> {
   // Kubernetes names (pods, services) when there is a cluster; until its first list lands, or if it never
   // does, services keep their process names — the capture never waits on the apiserver.
   const cluster = kubernetesOf(env);
-  const kube = cluster ? new KubeWatch({ kubeconfig: cluster.kubeconfig, log }) : null;
+  // Loaded only for a cluster: client-node and its generated models cost ~100 MB of RSS for nothing otherwise.
+  const kube = cluster ? new (await import('./k8s/watch.js')).KubeWatch({ kubeconfig: cluster.kubeconfig, log }) : null;
   if (kube) {
     kube.start().then(
       () => log.info({ pods: kube.index.podCount, services: kube.index.serviceCount }, 'kubernetes metadata synced'),
