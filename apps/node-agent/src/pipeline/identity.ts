@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import type { KubeIndex } from '../k8s/index-model.js';
-import { cgroupPathOf, containerOfCgroup, parseProcCgroup } from './resources.js';
+import { cgroupPathOf, type ContainerRef, containerOfCgroup, parseProcCgroup } from './resources.js';
 import { formatIpv6 } from '../capture/events.js';
 
 /**
@@ -19,6 +19,8 @@ interface ProcessIdentity {
   ports: number[];
   /** `service.namespace` of the pod the process runs in, once the cluster index knew it */
   kubeName?: string;
+  /** what the process's cgroup names, read from /proc once: a process does not change pods */
+  container?: ContainerRef;
 }
 
 export interface ServiceResolverOptions {
@@ -121,8 +123,10 @@ export class ServiceResolver {
       identity = this.processes.get(pid) ?? this.readProcess(pid, commHint, [], scanned);
     }
     if (this.kube && identity.kubeName === undefined) {
-      // Not cached on a miss: the pod may reach the index after its first connection.
-      const pod = this.kube.podOf(containerOfCgroup(cgroupPathOf(parseProcCgroup(this.readText(join(this.procRoot, String(pid), 'cgroup'))))));
+      // The cgroup is read once; the index is asked again on each call (map lookups only), because the pod
+      // may reach it after the process's first connection.
+      identity.container ??= containerOfCgroup(cgroupPathOf(parseProcCgroup(this.readText(join(this.procRoot, String(pid), 'cgroup')))));
+      const pod = this.kube.podOf(identity.container);
       if (pod) identity.kubeName = this.kube.identityOf(pod).name;
     }
     if (identity.kubeName !== undefined) return { kind: 'service', name: identity.kubeName };
