@@ -121,9 +121,10 @@ const delta = (after: BpfRunStats, before: BpfRunStats): BpfRunStats => ({
   runCount: after.runCount - before.runCount,
 });
 
-async function startAgent(metricsPort: number): Promise<{ child: ChildProcess; metric: (stage: string, what: string) => Promise<number> }> {
+async function startAgent(metricsPort: number, cpuPriority: 'adaptive' | 'normal'): Promise<{ child: ChildProcess; metric: (stage: string, what: string) => Promise<number> }> {
   // Launched as `npm run agent` and `npm start` launch it (the same V8 young-generation size).
-  const child = spawn(process.execPath, ['--max-semi-space-size=8', '--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort)], {
+  const args = ['--max-semi-space-size=8', '--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort), '--cpu-priority', cpuPriority];
+  const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'info' },
   });
@@ -217,7 +218,7 @@ async function main(): Promise<void> {
     const offA = await phase(port, serverPid, RATE, FIXED_MS);
     const offClosed = await phase(port, serverPid, 0, CLOSED_MS);
 
-    agent = await startAgent(await freePort());
+    agent = await startAgent(await freePort(), 'adaptive');
     const pid = agent.child.pid ?? 0;
     await load(port, RATE, 1_000); // the agent's warm-up
     writeFileSync(statsSwitch, '1');
@@ -242,10 +243,19 @@ async function main(): Promise<void> {
     const ringDrops = await agent.metric('decode', 'ring_drops');
     const droppedBatches = await agent.metric('decode', 'dropped_batches');
     const transactions = await agent.metric('parse', 'transactions');
+    const escalations = await agent.metric('schedule', 'escalations');
     agent.child.kill('SIGTERM');
     await once(agent.child, 'exit');
     agent = null;
     const offB = await phase(port, serverPid, RATE, FIXED_MS);
+
+    // The same fixed-rate run with the agent at normal CPU priority, the scheduler's default: what yielding buys.
+    agent = await startAgent(await freePort(), 'normal');
+    await load(port, RATE, 1_000);
+    const onNormal = await phase(port, serverPid, RATE, FIXED_MS);
+    agent.child.kill('SIGTERM');
+    await once(agent.child, 'exit');
+    agent = null;
 
     const mean = (pick: (p: Phase) => number) => (pick(offA) + pick(offB)) / 2;
     emit('fixed_rate_offered', RATE, 'req/s', null, 'higher');
@@ -254,10 +264,13 @@ async function main(): Promise<void> {
     emit('throughput_on', on.rate, 'req/s', RATE, 'higher');
     emit('p50_ratio', on.p50Ms / mean((p) => p.p50Ms), 'ratio', null, 'lower');
     emit('p99_ratio', on.p99Ms / mean((p) => p.p99Ms), 'ratio', 1.1, 'lower');
+    emit('p99_ratio_normal_priority', onNormal.p99Ms / mean((p) => p.p99Ms), 'ratio', null, 'lower');
+    emit('p50_ratio_normal_priority', onNormal.p50Ms / mean((p) => p.p50Ms), 'ratio', null, 'lower');
     emit('p50_off_ms', mean((p) => p.p50Ms), 'ms', null, 'lower');
     emit('p99_off_ms', mean((p) => p.p99Ms), 'ms', null, 'lower');
     emit('p50_on_ms', on.p50Ms, 'ms', null, 'lower');
     emit('p99_on_ms', on.p99Ms, 'ms', null, 'lower');
+    emit('p99_on_normal_priority_ms', onNormal.p99Ms, 'ms', null, 'lower');
     // The two off runs bracket the on run: their spread is the noise floor of the ratios above.
     emit('p99_off_spread', Math.max(offA.p99Ms, offB.p99Ms) / Math.max(1e-9, Math.min(offA.p99Ms, offB.p99Ms)), 'ratio', null, 'lower');
     emit('unsent_off', offA.unsent + offB.unsent, 'requests', 0, 'lower');
@@ -281,6 +294,7 @@ async function main(): Promise<void> {
     emit('machine_busy_pct_off', mean((p) => p.machineBusyPct), '%', null, 'lower');
     emit('machine_busy_pct_on', on.machineBusyPct, '%', null, 'lower');
     emit('ring_drops', ringDrops, 'events', 0, 'lower');
+    emit('agent_cpu_escalations', escalations, 'times', null, 'lower');
     emit('pipeline_dropped_batches', droppedBatches, 'batches', 0, 'lower');
     emit('agent_transactions_seen', transactions, 'transactions', null, 'higher');
 

@@ -14,6 +14,7 @@ import { NetworkAggregator, SocketOwners } from './pipeline/network.js';
 import { ResourceAggregator, ResourceMonitor, type ResourceSample } from './pipeline/resource-monitor.js';
 import { RouteLimiter } from './pipeline/routes.js';
 import { type BatchSections, BatchSender } from './pipeline/sender.js';
+import type { CpuGovernor } from './scheduling.js';
 import { type NetPrintRecord, type PrintRecord, toNetPrintRecord, toPrintRecord } from './print.js';
 
 export const AGENT_VERSION = '0.1.0';
@@ -44,6 +45,8 @@ export interface AgentOptions {
   kube?: { index: KubeIndex; node: string };
   /** network quality from tcp/sock/skb tracepoints (default on) */
   network?: boolean;
+  /** the agent's CPU priority (scheduling.ts), told how far behind the kernel the pipeline runs */
+  cpu?: CpuGovernor;
 }
 
 /** What the agent aggregated but cannot send because the API does not accept it yet (see /metrics). */
@@ -83,6 +86,8 @@ export class Agent {
   private pipelineErrors = 0;
   /** sockets the kernel reported closed in the previous sample; flushed in this one (see sample()) */
   private kernelClosed: { connId: bigint; closedNs: bigint }[] = [];
+  /** ring drops + dropped batches at the last tick, for the CPU governor */
+  private lostAtLastTick = 0;
   readonly unsent: UnsentTotals = { calls: 0, endpointRows: 0 };
 
   constructor(private readonly opts: AgentOptions) {
@@ -155,6 +160,10 @@ export class Agent {
         closed: () => this.network?.stats.closed ?? 0,
         closed_lost: () => this.network?.stats.closedLost ?? 0,
         decode_errors: () => this.network?.stats.decodeErrors ?? 0,
+      },
+      schedule: {
+        idle_policy: () => (opts.cpu?.policy === 'idle' ? 1 : 0),
+        escalations: () => opts.cpu?.escalations ?? 0,
       },
       resources: { watched: () => this.resources.stats.watched, gone: () => this.resources.stats.gone, forgotten: () => this.resources.stats.forgotten },
       spool: { queued: () => this.sender?.stats.queued ?? 0, dropped: () => this.sender?.stats.dropped ?? 0 },
@@ -249,6 +258,8 @@ export class Agent {
         }
       }
       this.tracker.handle(events);
+      const newest = events.at(-1);
+      if (this.opts.cpu && newest) this.opts.cpu.observeLag(Number(process.hrtime.bigint() - newest.tsNs) / 1e6, Date.now());
     } catch (err) {
       // A bug in one stage must not take the agent down: log it and keep capturing.
       this.pipelineErrors++;
@@ -260,6 +271,12 @@ export class Agent {
     const idleMs = this.opts.idleConnectionMs ?? 600_000;
     this.tracker.sweep(process.hrtime.bigint() - BigInt(idleMs) * 1_000_000n);
     this.flush(Date.now() - (this.opts.bucketGraceMs ?? 2_000));
+    const stats = this.capture?.stats();
+    if (this.opts.cpu && stats) {
+      const lost = stats.ringDrops + stats.droppedBatches;
+      this.opts.cpu.tick(lost - this.lostAtLastTick, Date.now());
+      this.lostAtLastTick = lost;
+    }
   }
 
   private flush(beforeEpochMs: number): void {

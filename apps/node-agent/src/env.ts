@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { z } from 'zod';
+import { CPU_PRIORITIES } from './scheduling.js';
 
 /** The only place the agent reads process.env. */
 const EnvSchema = z.object({
@@ -23,6 +24,8 @@ const EnvSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._:-]{1,253}$/, 'KINSIGHT_NODE_NAME must be a node name (letters, digits, . _ : -)')
     .default(hostname().slice(0, 253)),
+  /** how the agent's threads compete with workloads for CPU (scheduling.ts); `--cpu-priority` overrides it */
+  KINSIGHT_AGENT_CPU_PRIORITY: z.enum(CPU_PRIORITIES).default('adaptive'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

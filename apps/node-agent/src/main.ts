@@ -1,10 +1,11 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { Agent } from './agent.js';
 import { checkKernelSupport } from './capture/index.js';
 import { parseDuration, parseIntOption } from './cli-options.js';
 import { kubernetesOf, readEnv } from './env.js';
+import { CPU_PRIORITIES, CpuGovernor, type CpuPriority } from './scheduling.js';
 
 const program = new Command()
   .name('kinsight-agent')
@@ -16,7 +17,15 @@ const program = new Command()
   .option('--no-send', 'aggregate without sending to the API (for measuring the agent; see /metrics)')
   .option('--duration <duration>', 'stop after this long (e.g. 30s)', parseDuration)
   .option('--api <url>', 'API base URL (default: KINSIGHT_API_URL)')
-  .option('--metrics-port <port>', 'port of the agent /metrics endpoint, 0 to disable', parseIntOption('--metrics-port'));
+  .option('--metrics-port <port>', 'port of the agent /metrics endpoint, 0 to disable', parseIntOption('--metrics-port'))
+  .addOption(
+    new Option(
+      '--cpu-priority <priority>',
+      'adaptive: yield the CPU to workloads (SCHED_IDLE) unless behind; idle: always yield; normal (default: KINSIGHT_AGENT_CPU_PRIORITY or adaptive)',
+    ).choices(
+      CPU_PRIORITIES,
+    ),
+  );
 
 async function main(): Promise<void> {
   program.parse();
@@ -28,12 +37,22 @@ async function main(): Promise<void> {
     duration?: number;
     api?: string;
     metricsPort?: number;
+    cpuPriority?: CpuPriority;
     send: boolean;
   }>();
   const printing = cli.print === true || cli.printNet === true;
   const env = readEnv();
   // In print mode stdout carries the records; logs go to stderr.
   const log = pino({ level: env.LOG_LEVEL, base: { svc: 'node-agent' } }, pino.destination(printing ? 2 : 1));
+
+  // Before any capture thread starts, so the ring drain thread and libuv's pool inherit it.
+  const cpu = new CpuGovernor(cli.cpuPriority ?? env.KINSIGHT_AGENT_CPU_PRIORITY, {
+    onChange: (change) =>
+      'refused' in change
+        ? log.warn({ reason: change.refused }, 'the kernel refused a change of the agent CPU priority')
+        : log.info({ policy: change.policy, why: change.why }, 'agent CPU priority changed'),
+  });
+  cpu.start();
 
   const support = checkKernelSupport();
   if (!support.ok) {
@@ -70,6 +89,7 @@ async function main(): Promise<void> {
       : { api: { url: cli.api ?? env.KINSIGHT_API_URL, token: env.KINSIGHT_AGENT_TOKEN ?? '', agentId: env.KINSIGHT_AGENT_ID, spoolDir: env.KINSIGHT_SPOOL_DIR } }),
     ...(env.KINSIGHT_BPF_OBJECT === undefined ? {} : { objectPath: env.KINSIGHT_BPF_OBJECT }),
     ...(kube ? { kube: { index: kube.index, node: env.KINSIGHT_NODE_NAME } } : {}),
+    cpu,
   });
   agent.start();
   const metricsPort = cli.metricsPort ?? env.KINSIGHT_AGENT_METRICS_PORT;

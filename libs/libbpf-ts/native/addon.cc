@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: Apache-2.0
-// Entry point of the libbpf_ts addon: the BpfObject class and libbpf log control.
+// Entry point of the libbpf_ts addon: the BpfObject class, libbpf log control, kernel BTF enums and the
+// scheduling policy of a thread (the ring drain thread and its agent).
 #include <napi.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
+
+#include <sched.h>
 
 #include <cerrno>
 #include <string>
@@ -49,6 +52,24 @@ Napi::Value KernelBtfEnum(const Napi::CallbackInfo& info) {
   return result;
 }
 
+// sched_setscheduler(tid, SCHED_IDLE | SCHED_OTHER): Node has no call for a thread's policy. Leaving
+// SCHED_IDLE again needs CAP_SYS_NICE (or RLIMIT_NICE), which the agent has as root.
+Napi::Value SetThreadSchedulingPolicy(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 2 || !info[0].IsNumber() || !info[1].IsString()) {
+    ThrowBpfError(env, "set thread scheduling policy", EINVAL, "expects (tid, 'idle' | 'other')");
+  }
+  int64_t tid = info[0].As<Napi::Number>().Int64Value();
+  std::string name = info[1].As<Napi::String>().Utf8Value();
+  std::string step = "sched_setscheduler(" + std::to_string(tid) + ", " + name + ")";
+  if (tid <= 0 || tid > INT32_MAX) ThrowBpfError(env, step, EINVAL, "tid must be a positive thread id");
+  int policy = name == "idle" ? SCHED_IDLE : name == "other" ? SCHED_OTHER : -1;
+  if (policy < 0) ThrowBpfError(env, step, EINVAL, "policy must be idle or other");
+  sched_param param{};
+  if (sched_setscheduler(static_cast<pid_t>(tid), policy, &param) != 0) ThrowBpfError(env, step, errno);
+  return env.Undefined();
+}
+
 }  // namespace
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
@@ -56,6 +77,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("NativeBpfObject", NativeBpfObject::Define(env));
   exports.Set("setLibbpfLogLevel", Napi::Function::New(env, SetLibbpfLogLevel));
   exports.Set("kernelBtfEnum", Napi::Function::New(env, KernelBtfEnum));
+  exports.Set("setThreadSchedulingPolicy", Napi::Function::New(env, SetThreadSchedulingPolicy));
   return exports;
 }
 

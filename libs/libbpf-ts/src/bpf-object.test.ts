@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { BpfError, BpfObject, kernelBtfEnum } from './index.js';
+import { BpfError, BpfObject, kernelBtfEnum, setThreadSchedulingPolicy } from './index.js';
 
 const bpfOutput = fileURLToPath(new URL('../../../bpf/.output/', import.meta.url));
 const captureObject = `${bpfOutput}l7_capture.bpf.o`;
@@ -318,6 +318,32 @@ describe.runIf(mustRun)('BpfObject on the running kernel', () => {
     expect(bpfErrorOf(() => kernelBtfEnum('ks_no_such_enum')).message).toBe(
       "kernel btf enum ks_no_such_enum: ENOENT (the running kernel's BTF has no enum of that name)",
     );
+  });
+
+  it('sets a thread\'s scheduling policy, and the thread it starts inherits it', async () => {
+    const policyOf = (tid: number): number => {
+      const stat = readFileSync(`/proc/${process.pid}/task/${tid}/stat`, 'utf8');
+      return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[41 - 3]);
+    };
+    const tasks = (): string[] => execFileSync('ls', [`/proc/${process.pid}/task`], { encoding: 'utf8' }).trim().split('\n');
+    try {
+      setThreadSchedulingPolicy(process.pid, 'idle');
+      expect(policyOf(process.pid)).toBe(5); // SCHED_IDLE
+      const before = new Set(tasks());
+      const worker = new Worker('setTimeout(() => {}, 500)', { eval: true });
+      await new Promise((resolve) => worker.once('online', resolve));
+      const started = tasks().filter((tid) => !before.has(tid)).map(Number);
+      expect(started.length).toBeGreaterThan(0);
+      expect(started.map(policyOf)).toContain(5);
+      await worker.terminate();
+    } finally {
+      setThreadSchedulingPolicy(process.pid, 'other');
+    }
+    expect(policyOf(process.pid)).toBe(0); // SCHED_OTHER again (root may leave SCHED_IDLE)
+    expect(bpfErrorOf(() => setThreadSchedulingPolicy(process.pid, 'fifo' as 'idle')).message).toBe(
+      `sched_setscheduler(${process.pid}, fifo): EINVAL (policy must be idle or other)`,
+    );
+    expect(bpfErrorOf(() => setThreadSchedulingPolicy(2 ** 22 + 1, 'idle')).message).toMatch(/^sched_setscheduler\(4194305, idle\): ESRCH/);
   });
 
   it('detaches everything when a worker thread exits without close()', async () => {

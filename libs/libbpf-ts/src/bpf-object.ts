@@ -4,6 +4,7 @@ import {
   type LibbpfLogLevel,
   type NativeBpfObject,
   type NativeProgramStats,
+  type ThreadSchedulingPolicy,
   type NativeRingHandle,
 } from './native.js';
 
@@ -52,6 +53,15 @@ export function setLibbpfLogLevel(level: LibbpfLogLevel): void {
  */
 export function kernelBtfEnum(name: string): Record<string, number> {
   return native(() => loadAddon().kernelBtfEnum(name));
+}
+
+/**
+ * Sets one thread's scheduling policy: `idle` (SCHED_IDLE: runs only on CPU time no other thread wants, and
+ * any waking normal thread preempts it at once) or `other` (SCHED_OTHER, the default). Threads a thread
+ * starts afterwards inherit its policy, the ring drain thread included.
+ */
+export function setThreadSchedulingPolicy(tid: number, policy: ThreadSchedulingPolicy): void {
+  native(() => loadAddon().setThreadSchedulingPolicy(tid, policy));
 }
 
 /**

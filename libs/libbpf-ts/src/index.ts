@@ -3,9 +3,10 @@ export {
   BpfObject,
   kernelBtfEnum,
   setLibbpfLogLevel,
+  setThreadSchedulingPolicy,
   type ProgramStats,
   type RingBufferConsumer,
   type RingBufferOptions,
   type RingBufferStats,
 } from './bpf-object.js';
-export type { LibbpfLogLevel } from './native.js';
+export type { LibbpfLogLevel, ThreadSchedulingPolicy } from './native.js';

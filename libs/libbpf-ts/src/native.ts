@@ -49,7 +49,10 @@ interface Addon {
   NativeBpfObject: new (path: string) => NativeBpfObject;
   setLibbpfLogLevel(level: LibbpfLogLevel): void;
   kernelBtfEnum(name: string): Record<string, number>;
+  setThreadSchedulingPolicy(tid: number, policy: ThreadSchedulingPolicy): void;
 }
+
+export type ThreadSchedulingPolicy = 'idle' | 'other';
 
 const addonUrl = new URL('../build/Release/libbpf_ts.node', import.meta.url);
 let addon: Addon | undefined;
