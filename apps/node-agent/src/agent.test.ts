@@ -41,6 +41,7 @@ describe('agent /metrics', () => {
       'aggregate.network_dropped=0', 'aggregate.log_dropped=0', 'aggregate.unsent_calls=0', 'aggregate.unsent_endpoint_rows=0',
       'logs.lines=0', 'logs.truncated=0', 'logs.evicted=0', 'logs.rate_limited=0',
       'network.polls=0', 'network.tracked=0', 'network.closed=0', 'network.closed_lost=0', 'network.decode_errors=0',
+      'schedule.idle_policy=0', 'schedule.escalations=0',
       'resources.watched=0', 'resources.gone=0', 'resources.forgotten=0',
       'spool.queued=0', 'spool.dropped=0',
       'send.sent=0', 'send.duplicates=0', 'send.rejected=0', 'send.retries=0',

@@ -141,57 +141,119 @@ export function formatIpv6(bytes: Buffer): string {
   return `${hex.slice(0, bestStart).join(':')}::${hex.slice(bestStart + bestLength).join(':')}`;
 }
 
-// The hot path below runs for every ring record (tens of thousands per second): it reads fields in place,
-// creates no closures or views, and formats each address once — a node talks to few addresses, so their
-// text is cached (bounded: the cache is emptied when full).
-const ADDRESS_CACHE_MAX = 4096;
+// The hot path below runs for every ring record (tens of thousands per second): it reads fields in place
+// through a DataView (V8 inlines its getters; Buffer's readUInt32LE/readBigUInt64LE cost 2-3x as much),
+// creates no closures or Buffer views, and formats each address and task name once — a node talks to few
+// addresses and runs few tasks, so their text is cached (bounded: a cache is emptied when full).
+const TEXT_CACHE_MAX = 4096;
 const ipv4Text = new Map<number, string>();
 const ipv6Text = new Map<string, string>();
 
-function ipv4At(record: Buffer, offset: number): string {
-  const key = record.readUInt32BE(offset);
+/** Fields of the record being decoded: `b` for bytes, `v` (a DataView over the same memory) for numbers. */
+interface RecordView {
+  b: Buffer;
+  v: DataView;
+}
+
+function viewOf(b: Buffer): RecordView {
+  return { b, v: new DataView(b.buffer, b.byteOffset, b.byteLength) };
+}
+
+function ipv4At(r: RecordView, offset: number): string {
+  const key = r.v.getUint32(offset);
   let text = ipv4Text.get(key);
   if (text === undefined) {
-    if (ipv4Text.size >= ADDRESS_CACHE_MAX) ipv4Text.clear();
-    text = `${record[offset]}.${record[offset + 1]}.${record[offset + 2]}.${record[offset + 3]}`;
+    if (ipv4Text.size >= TEXT_CACHE_MAX) ipv4Text.clear();
+    text = `${key >>> 24}.${(key >>> 16) & 0xff}.${(key >>> 8) & 0xff}.${key & 0xff}`;
     ipv4Text.set(key, text);
   }
   return text;
 }
 
-function ipv6At(record: Buffer, offset: number): string {
-  const key = record.toString('latin1', offset, offset + ksLayout.addrLen);
+function ipv6At(r: RecordView, offset: number): string {
+  const key = r.b.toString('latin1', offset, offset + ksLayout.addrLen);
   let text = ipv6Text.get(key);
   if (text === undefined) {
-    if (ipv6Text.size >= ADDRESS_CACHE_MAX) ipv6Text.clear();
-    text = formatIpv6(record.subarray(offset, offset + ksLayout.addrLen));
+    if (ipv6Text.size >= TEXT_CACHE_MAX) ipv6Text.clear();
+    text = formatIpv6(r.b.subarray(offset, offset + ksLayout.addrLen));
     ipv6Text.set(key, text);
   }
   return text;
 }
 
-/** The NUL-terminated task name at `offset`. */
-function commAt(record: Buffer, offset: number): string {
+/** The last task name decoded per thread, with its 16 raw bytes: the same bytes give the same name. */
+interface CommEntry {
+  w0: number;
+  w1: number;
+  w2: number;
+  w3: number;
+  text: string;
+}
+const commText = new Map<number, CommEntry>();
+
+/** The NUL-terminated task name at `offset`, of thread `tid`. */
+function commAt(r: RecordView, offset: number, tid: number): string {
+  const v = r.v;
+  const w0 = v.getUint32(offset, true);
+  const w1 = v.getUint32(offset + 4, true);
+  const w2 = v.getUint32(offset + 8, true);
+  const w3 = v.getUint32(offset + 12, true);
+  const cached = commText.get(tid);
+  if (cached !== undefined && cached.w0 === w0 && cached.w1 === w1 && cached.w2 === w2 && cached.w3 === w3) return cached.text;
   const limit = offset + ksLayout.commLen;
   let end = offset;
-  while (end < limit && record[end] !== 0) end++;
-  return record.toString('utf8', offset, end);
+  while (end < limit && r.b[end] !== 0) end++;
+  const text = r.b.toString('utf8', offset, end);
+  if (commText.size >= TEXT_CACHE_MAX) commText.clear();
+  commText.set(tid, { w0, w1, w2, w3, text });
+  return text;
+}
+
+// Payload copies are carved from 8 KB slabs, as Buffer.allocUnsafe carves small buffers from Node's pool
+// (the same retention: a payload kept alive keeps at most its slab alive), without allocUnsafe's and copy()'s
+// per-call checks and views, which cost as much as the rest of a record's decode. Payloads of half a slab
+// or more get memory of their own, as allocUnsafe gives them.
+const SLAB_BYTES = 8 * 1024;
+let slab = new ArrayBuffer(SLAB_BYTES);
+let slabUsed = 0;
+
+function copyPayload(r: RecordView, from: number, length: number): Buffer {
+  const source = new Uint8Array(r.b.buffer, r.b.byteOffset + from, length);
+  if (length >= SLAB_BYTES >>> 1) {
+    const own = Buffer.allocUnsafeSlow(length);
+    own.set(source);
+    return own;
+  }
+  if (slabUsed + length > SLAB_BYTES) {
+    slab = new ArrayBuffer(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const payload = Buffer.from(slab, slabUsed, length);
+  slabUsed += (length + 7) & ~7; // 8-byte aligned, as Node aligns its pool
+  payload.set(source);
+  return payload;
 }
 
 const directionNames: readonly (Direction | undefined)[] = [undefined, 'egress', 'ingress'];
+const syscallByCode: readonly (DataSyscall | undefined)[] = (() => {
+  const names: (DataSyscall | undefined)[] = [];
+  for (const [code, name] of syscallNames) names[code] = name;
+  return names;
+})();
 
 /**
  * Data, connect, accept and log records share one layout; the record at b[at, at + length) ends after
  * payload_len bytes. Returns the event, or why the record cannot be one.
  */
-function decodeSocketRecord(b: Buffer, at: number, length: number, kind: number): CaptureEvent | string {
+function decodeSocketRecord(r: RecordView, at: number, length: number, kind: number): CaptureEvent | string {
   const d = ksLayout.data;
   const h = ksLayout.header;
+  const { b, v } = r;
   if (length < d.payload) return `record of kind ${kind} has ${length} bytes, shorter than its ${d.payload}-byte head`;
-  const payloadLen = b.readUInt32LE(at + d.payloadLen);
+  const payloadLen = v.getUint32(at + d.payloadLen, true);
   if (payloadLen > ksLayout.payloadMax) return `payload length ${payloadLen} exceeds ${ksLayout.payloadMax}`;
   if (length < d.payload + payloadLen) return `record has ${length} bytes, its payload needs ${d.payload + payloadLen}`;
-  const familyCode = b.readUInt16LE(at + d.family);
+  const familyCode = v.getUint16(at + d.family, true);
   const protocol = b[at + d.protocol];
   let family: 4 | 6 = 4;
   let transport: Transport = 'tcp';
@@ -203,27 +265,26 @@ function decodeSocketRecord(b: Buffer, at: number, length: number, kind: number)
   }
   const directionCode = b[at + d.direction] ?? 0;
   const direction = directionNames[directionCode];
-  const syscall = syscallNames.get(b[at + d.syscall] ?? 0);
+  const syscall = syscallByCode[b[at + d.syscall] ?? 0];
   if (kind === ksEnums.eventKind.data && (!direction || !syscall)) return `unknown direction ${directionCode} or syscall`;
   // A copy: the record sits in a whole ring batch, and a parser holding a partial message must not keep the
   // batch alive.
-  const payload = Buffer.allocUnsafe(payloadLen);
-  b.copy(payload, 0, at + d.payload, at + d.payload + payloadLen);
+  const payload = copyPayload(r, at + d.payload, payloadLen);
   const truncated = ((b[at + d.flags] ?? 0) & ksEnums.flag.truncated) !== 0;
-  const tsNs = b.readBigUInt64LE(at + h.tsNs);
-  const pid = b.readUInt32LE(at + h.pid);
-  const tid = b.readUInt32LE(at + h.tid);
-  const comm = commAt(b, at + d.comm);
-  const fd = b.readInt32LE(at + h.fd);
-  const cgroupId = b.readBigUInt64LE(at + d.cgroupId);
-  const size = b.readUInt32LE(at + d.size);
+  const tsNs = v.getBigUint64(at + h.tsNs, true);
+  const pid = v.getUint32(at + h.pid, true);
+  const tid = v.getUint32(at + h.tid, true);
+  const comm = commAt(r, at + d.comm, tid);
+  const fd = v.getInt32(at + h.fd, true);
+  const cgroupId = v.getBigUint64(at + d.cgroupId, true);
+  const size = v.getUint32(at + d.size, true);
   if (kind === ksEnums.eventKind.log) return { kind: 'log', tsNs, pid, tid, comm, fd, cgroupId, size, payload, truncated };
-  const connId = b.readBigUInt64LE(at + h.connId);
-  const netns = b.readUInt32LE(at + d.netns);
-  const localAddr = family === 4 ? ipv4At(b, at + d.localAddr) : ipv6At(b, at + d.localAddr);
-  const remoteAddr = family === 4 ? ipv4At(b, at + d.remoteAddr) : ipv6At(b, at + d.remoteAddr);
-  const localPort = b.readUInt16LE(at + d.localPort);
-  const remotePort = b.readUInt16LE(at + d.remotePort);
+  const connId = v.getBigUint64(at + h.connId, true);
+  const netns = v.getUint32(at + d.netns, true);
+  const localAddr = family === 4 ? ipv4At(r, at + d.localAddr) : ipv6At(r, at + d.localAddr);
+  const remoteAddr = family === 4 ? ipv4At(r, at + d.remoteAddr) : ipv6At(r, at + d.remoteAddr);
+  const localPort = v.getUint16(at + d.localPort, true);
+  const remotePort = v.getUint16(at + d.remotePort, true);
   if (kind === ksEnums.eventKind.data && direction && syscall) {
     return {
       kind: 'data', tsNs, pid, tid, comm, fd, connId, family, transport, netns, cgroupId,
@@ -235,26 +296,27 @@ function decodeSocketRecord(b: Buffer, at: number, length: number, kind: number)
 }
 
 /** The record at b[at, at + length) as an event, or why it cannot be one; never throws. */
-function decodeAt(b: Buffer, at: number, length: number): CaptureEvent | string {
+function decodeAt(r: RecordView, at: number, length: number): CaptureEvent | string {
   const h = ksLayout.header;
+  const v = r.v;
   if (length < h.sizeof) return `record has ${length} bytes, shorter than the ${h.sizeof}-byte header`;
-  const kind = b.readUInt32LE(at + h.kind);
+  const kind = v.getUint32(at + h.kind, true);
   if (kind === ksEnums.eventKind.close) {
     return {
       kind: 'close',
-      tsNs: b.readBigUInt64LE(at + h.tsNs),
-      pid: b.readUInt32LE(at + h.pid),
-      fd: b.readInt32LE(at + h.fd),
-      connId: b.readBigUInt64LE(at + h.connId),
+      tsNs: v.getBigUint64(at + h.tsNs, true),
+      pid: v.getUint32(at + h.pid, true),
+      fd: v.getInt32(at + h.fd, true),
+      connId: v.getBigUint64(at + h.connId, true),
     };
   }
-  if (kind >= ksEnums.eventKind.data && kind <= ksEnums.eventKind.log) return decodeSocketRecord(b, at, length, kind);
+  if (kind >= ksEnums.eventKind.data && kind <= ksEnums.eventKind.log) return decodeSocketRecord(r, at, length, kind);
   return `unknown event kind ${kind}`;
 }
 
 /** Decodes one ring record; never throws. */
 export function decodeCaptureEvent(record: Buffer): DecodeResult {
-  const decoded = decodeAt(record, 0, record.length);
+  const decoded = decodeAt(viewOf(record), 0, record.length);
   return typeof decoded === 'string' ? { ok: false, reason: decoded } : { ok: true, event: decoded };
 }
 
@@ -266,20 +328,21 @@ export class CaptureDecoder {
 
   decodeBatch(records: readonly Buffer[]): CaptureEvent[] {
     const events: CaptureEvent[] = [];
-    for (const record of records) this.take(decodeAt(record, 0, record.length), events);
+    for (const record of records) this.take(decodeAt(viewOf(record), 0, record.length), events);
     return events;
   }
 
   /** A raw ring batch: records back to back in `bytes`, record i ending at ends[i] (libbpf-ts openRingBufferRaw). */
   decodeRaw(bytes: Buffer, ends: Uint32Array): CaptureEvent[] {
     const events: CaptureEvent[] = [];
+    const r = viewOf(bytes);
     let start = 0;
     for (const end of ends) {
       if (end > bytes.length || end < start) {
         this.take(`record end ${end} outside its ${bytes.length}-byte batch`, events);
         continue;
       }
-      this.take(decodeAt(bytes, start, end - start), events);
+      this.take(decodeAt(r, start, end - start), events);
       start = end;
     }
     return events;

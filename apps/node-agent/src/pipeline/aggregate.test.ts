@@ -112,6 +112,33 @@ describe('EdgeAggregator', () => {
     expect(agg.size).toBe(1);
   });
 
+  it('counts runs of calls on one edge into the row their key names, across peers built anew per call', () => {
+    const agg = new EdgeAggregator();
+    const external = (address: string) => ({ kind: 'external', address }) as const;
+    const calls = [
+      call({}), call({ client: { kind: 'service', name: 'gateway:7001' } }), call({ route: '/other' }), call({}),
+      call({ client: external('10.0.0.9:5000') }), call({ client: external('10.0.0.9:5000') }), call({ client: { kind: 'service', name: '10.0.0.9:5000' } }),
+      call({ server: external('gateway:7001'), route: null }), call({ status: '201' }), call({ startEpochMs: 1_700_000_013_000 }),
+    ];
+    for (const c of calls) agg.add(c);
+    const { edges, endpoints } = agg.drain();
+    expect(edges.map((r) => [r.bucketStart, r.client, r.server.kind, r.statusClass, r.requests])).toEqual([
+      [1_700_000_000_000, gateway, 'service', '2xx', 5],
+      [1_700_000_000_000, external('10.0.0.9:5000'), 'service', '2xx', 2],
+      [1_700_000_000_000, { kind: 'service', name: '10.0.0.9:5000' }, 'service', '2xx', 1],
+      [1_700_000_000_000, gateway, 'external', '2xx', 1],
+      [1_700_000_010_000, gateway, 'service', '2xx', 1],
+    ]);
+    expect(endpoints.map((r) => [r.bucketStart, r.route, r.requests])).toEqual([
+      [1_700_000_000_000, '/items/{id}', 7],
+      [1_700_000_000_000, '/other', 1],
+      [1_700_000_010_000, '/items/{id}', 1],
+    ]);
+    // A drained row is gone: the next call on the same edge starts a new one.
+    agg.add(call({}));
+    expect(agg.drain().edges.map((r) => r.requests)).toEqual([1]);
+  });
+
   it('drops and counts new keys beyond its bound instead of growing', () => {
     const agg = new EdgeAggregator(2);
     agg.add(call({ operation: 'GET', route: null }));

@@ -86,6 +86,13 @@ const emptyRed = (): Red => ({ requests: 0, errors: 0, latencySumMs: 0, latencyM
 export class EdgeAggregator {
   private readonly edges = new Map<string, CallRow>();
   private readonly endpoints = new Map<string, EndpointRow>();
+  /**
+   * The rows the last call was counted in. Calls come in runs on the same edge, and a row's fields are
+   * what its key is made of: a call whose fields equal them belongs to that row, found without building
+   * and hashing the key. Forgotten when rows are drained.
+   */
+  private lastEdge: CallRow | null = null;
+  private lastEndpoint: EndpointRow | null = null;
   dropped = 0;
 
   constructor(private readonly maxKeys = 50_000) {}
@@ -98,36 +105,59 @@ export class EdgeAggregator {
     const bucketStart = Math.floor(call.startEpochMs / BUCKET_MS) * BUCKET_MS;
     // One rule with the API's ingest checks: a client error (4xx, WRONGTYPE, NXDOMAIN…) is never an error.
     const { statusClass, error } = classifyCall(call.protocol, call.status, call.error);
-    const base = `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
-    const edgeKey = `${base}|${peerKey(call.client)}`;
-    let edge = this.edges.get(edgeKey);
-    if (!edge) {
-      if (this.edges.size >= this.maxKeys) {
-        this.dropped++;
-        return;
+    let base: string | null = null;
+    let edge = this.lastEdge;
+    if (edge === null || !sameRow(edge, bucketStart, call, statusClass) || !samePeer(edge.client, call.client)) {
+      base = `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
+      const edgeKey = `${base}|${peerKey(call.client)}`;
+      edge = this.edges.get(edgeKey) ?? null;
+      if (edge === null) {
+        if (this.edges.size >= this.maxKeys) {
+          this.dropped++;
+          return;
+        }
+        edge = { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() };
+        this.edges.set(edgeKey, edge);
       }
-      edge = { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() };
-      this.edges.set(edgeKey, edge);
+      this.lastEdge = edge;
     }
     addTo(edge, call, error);
     if (call.route === null) return;
-    const endpointKey = `${base}|${call.route}`;
-    let endpoint = this.endpoints.get(endpointKey);
-    if (!endpoint) {
-      if (this.endpoints.size >= this.maxKeys) {
-        this.dropped++;
-        return;
+    let endpoint = this.lastEndpoint;
+    if (endpoint === null || !sameRow(endpoint, bucketStart, call, statusClass) || endpoint.route !== call.route) {
+      base ??= `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
+      const endpointKey = `${base}|${call.route}`;
+      endpoint = this.endpoints.get(endpointKey) ?? null;
+      if (endpoint === null) {
+        if (this.endpoints.size >= this.maxKeys) {
+          this.dropped++;
+          return;
+        }
+        endpoint = { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() };
+        this.endpoints.set(endpointKey, endpoint);
       }
-      endpoint = { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() };
-      this.endpoints.set(endpointKey, endpoint);
+      this.lastEndpoint = endpoint;
     }
     addTo(endpoint, call, error);
   }
 
   /** Removes and returns the rows whose bucket ended before `beforeEpochMs` (all rows when omitted). */
   drain(beforeEpochMs = Number.POSITIVE_INFINITY): { edges: CallRow[]; endpoints: EndpointRow[] } {
+    this.lastEdge = null;
+    this.lastEndpoint = null;
     return { edges: takeEnded(this.edges, beforeEpochMs), endpoints: takeEnded(this.endpoints, beforeEpochMs) };
   }
+}
+
+/** Same PeerRef as far as `peerKey` can tell. */
+function samePeer(a: PeerRef, b: PeerRef): boolean {
+  if (a.kind === 'service') return b.kind === 'service' && a.name === b.name;
+  return b.kind === 'external' && a.address === b.address;
+}
+
+/** The key fields edge and endpoint rows share, against a call's. */
+function sameRow(row: CallRow | EndpointRow, bucketStart: number, call: Call, statusClass: StatusClass): boolean {
+  return row.bucketStart === bucketStart && row.statusClass === statusClass && row.operation === call.operation && row.protocol === call.protocol && samePeer(row.server, call.server);
 }
 
 function takeEnded<T extends { bucketStart: number }>(rows: Map<string, T>, beforeEpochMs: number): T[] {

@@ -73,3 +73,23 @@ export function trimOws(bytes: Uint8Array, start: number, end: number): [number,
   while (e > s && (bytes[e - 1] === SP || bytes[e - 1] === HTAB)) e--;
   return [s, e];
 }
+
+/**
+ * Latin-1 text read at one place of a stream (a request target, a host) that usually repeats the last
+ * value read there: the bytes are compared with that string and it is returned again when they match,
+ * so a keep-alive connection builds the string once. Callers bound `end - start` as for `latin1`.
+ */
+export class RepeatedText {
+  private last = '';
+
+  read(bytes: Uint8Array, start: number, end: number): string {
+    const last = this.last;
+    if (last.length === end - start) {
+      let i = 0;
+      while (i < last.length && last.charCodeAt(i) === bytes[start + i]) i++;
+      if (i === last.length) return last;
+    }
+    this.last = latin1(bytes, start, end);
+    return this.last;
+  }
+}

@@ -1,3 +1,5 @@
+const EMPTY = new Uint8Array(0);
+
 /**
  * The unconsumed bytes of one direction of a connection, with the capture time
  * of every byte. A chunk is parsed in place when nothing is pending (no copy);
@@ -13,6 +15,8 @@ export class StreamBuffer {
   private segmentEnds: number[] = [];
   private segmentTs: bigint[] = [];
   private base = 0; // absolute stream position of `start`
+  /** view() until the pending bytes change: a parse loop asks for it once per step. */
+  private cachedView: Uint8Array | null = null;
 
   get length(): number {
     return this.end - this.start;
@@ -21,6 +25,7 @@ export class StreamBuffer {
   /** Adds a chunk and returns every pending byte as one contiguous view. */
   append(data: Uint8Array, tsNs: bigint): Uint8Array {
     if (data.length > 0) {
+      this.cachedView = null;
       if (this.length === 0 && this.external === null) {
         this.external = data;
         this.start = 0;
@@ -36,9 +41,16 @@ export class StreamBuffer {
     return this.view();
   }
 
+  /**
+   * The pending bytes. A plain Uint8Array view even over a Buffer chunk: Buffer's own subarray costs a
+   * species lookup and a FastBuffer per call. Empty when nothing is pending (a shared, zero-length view).
+   */
   view(): Uint8Array {
+    if (this.cachedView !== null) return this.cachedView;
+    if (this.end === this.start) return EMPTY;
     const source = this.external ?? this.storage;
-    return source.subarray(this.start, this.end);
+    this.cachedView = new Uint8Array(source.buffer, source.byteOffset + this.start, this.end - this.start);
+    return this.cachedView;
   }
 
   /** Capture time of the pending byte at `offset`, or `fallback` when none is pending there. */
@@ -52,11 +64,18 @@ export class StreamBuffer {
 
   consume(n: number): void {
     const k = Math.min(n, this.length);
+    if (k > 0) this.cachedView = null;
     this.start += k;
     this.base += k;
     let drop = 0;
     while (drop < this.segmentEnds.length && (this.segmentEnds[drop] ?? 0) <= this.base) drop++;
-    if (drop > 0) {
+    if (drop === this.segmentEnds.length) {
+      // Usually every segment is consumed: emptying in place spares splice's array of removed elements.
+      if (drop > 0) {
+        this.segmentEnds.length = 0;
+        this.segmentTs.length = 0;
+      }
+    } else if (drop > 0) {
       this.segmentEnds.splice(0, drop);
       this.segmentTs.splice(0, drop);
     }
@@ -78,6 +97,7 @@ export class StreamBuffer {
 
   private internalise(extra: number): void {
     const pending = this.view();
+    this.cachedView = null;
     const needed = pending.length + extra;
     if (this.external === null) {
       if (this.end + extra <= this.storage.length) return;

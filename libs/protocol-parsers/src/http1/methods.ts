@@ -40,3 +40,29 @@ export const MAX_OBSERVED_METHOD_LENGTH = 17;
 export function isObservedMethodChar(c: number | undefined): boolean {
   return isMethodChar(c) || c === 0x5f;
 }
+
+/** Method names by length: a token is compared with the few names of its length, no string built. */
+function byLength(names: Iterable<string>): readonly (readonly string[])[] {
+  const table: string[][] = [];
+  for (const name of names) (table[name.length] ??= []).push(name);
+  return table;
+}
+
+const STRICT_BY_LENGTH = byLength(HTTP1_METHODS);
+const OBSERVED_BY_LENGTH = byLength([...HTTP1_METHODS, ...OBSERVED_METHODS]);
+
+/**
+ * The method spelled by b[start, end) exactly (case-sensitive), as its constant string — so equal methods
+ * are one string, cheap to compare and hash downstream — or null when it is not in HTTP1_METHODS (nor in
+ * OBSERVED_METHODS when `observed`). Same answer as building the string and asking the sets.
+ */
+export function methodAt(b: Uint8Array, start: number, end: number, observed: boolean): string | null {
+  const candidates = (observed ? OBSERVED_BY_LENGTH : STRICT_BY_LENGTH)[end - start];
+  if (candidates === undefined) return null;
+  for (const name of candidates) {
+    let i = 0;
+    while (i < name.length && name.charCodeAt(i) === b[start + i]) i++;
+    if (i === name.length) return name;
+  }
+  return null;
+}

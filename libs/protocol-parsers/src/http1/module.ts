@@ -12,6 +12,10 @@ function asHttp1(tx: Transaction) {
 /** The operation of a response whose request was never read. */
 const NO_REQUEST = '(no request)';
 
+/** Status codes as text, each made once: every call's outcome carries one (status lines have 3 digits). */
+const STATUS_TEXT: string[] = [];
+const statusText = (status: number): string => (STATUS_TEXT[status] ??= String(status));
+
 export const http1Module: ProtocolModule = {
   name: 'http1',
   transports: ['tcp'],
@@ -43,7 +47,7 @@ export const http1Module: ProtocolModule = {
     const { request, response } = asHttp1(tx);
     return {
       operation: request.method ?? NO_REQUEST,
-      status: response ? String(response.status) : null,
+      status: response ? statusText(response.status) : null,
       error: response === null || response.status >= 500,
     };
   },

@@ -5,7 +5,7 @@ import { scanChunkLine } from './chunked.js';
 import { HeadAccumulator, stepHead } from './head.js';
 import {
   DEFAULT_HTTP1_LIMITS,
-  type BodyFraming, type ConnectionAfter, type Http1FinishResult, type Http1Frame, type Http1Head,
+  type BodyFraming, type ConnectionAfter, type Http1ErrorCode, type Http1FinishResult, type Http1Frame, type Http1Head,
   type Http1Limits, type Http1MessageKind, type Http1ParseResult,
 } from './types.js';
 
@@ -20,6 +20,17 @@ export type Http1Phase =
 type BodyMode = 'length' | 'chunk-size' | 'chunk-data' | 'trailers' | 'until-close' | 'end';
 
 const END_FRAME: Http1Frame = Object.freeze({ type: 'end' });
+// Framings without a length are values, shared by every head (the fields are readonly).
+const NO_BODY: BodyFraming = Object.freeze({ type: 'none' });
+const CHUNKED: BodyFraming = Object.freeze({ type: 'chunked' });
+const UNTIL_CLOSE: BodyFraming = Object.freeze({ type: 'until-close' });
+/** What almost every head tolerated: nothing. Shared, and frozen so no holder can fill it for the others. */
+const NOTHING_TOLERATED: readonly Http1ErrorCode[] = Object.freeze([]);
+
+/** The head's own copy of the rules it broke (the accumulator's list is emptied for the next message). */
+function toleratedOf(acc: HeadAccumulator): readonly Http1ErrorCode[] {
+  return acc.tolerated.length === 0 ? NOTHING_TOLERATED : [...acc.tolerated];
+}
 
 /**
  * Incremental HTTP/1.x decoder for one direction of one connection. Feed it the
@@ -144,16 +155,20 @@ export class Http1Decoder {
       a.tolerate('invalid-transfer-encoding');
     }
     const connect = a.method === 'CONNECT';
-    let framing: BodyFraming = { type: 'none' };
+    let framing: BodyFraming = NO_BODY;
     // CONNECT's head ends the message: what follows belongs to the tunnel.
-    if (connect) framing = { type: 'none' };
-    else if (a.transferEncoding) framing = chunked || a.sawChunked ? { type: 'chunked' } : { type: 'none' };
+    if (connect) framing = NO_BODY;
+    else if (a.transferEncoding) framing = chunked || a.sawChunked ? CHUNKED : NO_BODY;
     else if (a.contentLength !== null && a.contentLength > 0) framing = { type: 'content-length', length: a.contentLength };
     const upgrade = connect || (a.upgrade !== null && a.connectionUpgrade);
+    const after = upgrade ? 'upgrade-pending' : this.keepAliveOrClose();
+    // One literal (no spread of a common part): a head is built per message. Same fields, same order.
     return {
       kind: 'request', method: a.method, target: a.target, declaredVersion: a.declaredVersion, host: a.host, expectContinue: a.expectContinue,
       trace: a.trace.length === 0 ? null : extractTraceContext(a.trace),
-      ...this.common(headBytes, framing, upgrade ? 'upgrade-pending' : this.keepAliveOrClose()),
+      version: a.version, contentLength: a.contentLength, chunked: a.chunked,
+      connectionClose: a.connectionClose, connectionKeepAlive: a.connectionKeepAlive, connectionUpgrade: a.connectionUpgrade,
+      upgrade: a.upgrade, headerCount: a.headerCount, headBytes, framing, after, tolerated: toleratedOf(a),
     };
   }
 
@@ -163,35 +178,31 @@ export class Http1Decoder {
     let framing: BodyFraming;
     let after: ConnectionAfter | null = null;
     if (s === 101 || (requestMethod === 'CONNECT' && s >= 200 && s < 300)) {
-      framing = { type: 'none' };
+      framing = NO_BODY;
       after = 'upgraded';
     } else if (s < 200 || s === 204 || s === 304 || requestMethod === 'HEAD') {
-      framing = { type: 'none' };
+      framing = NO_BODY;
       if (s < 200) after = 'keep-alive'; // an interim response never ends the connection
     } else if (a.transferEncoding) {
-      framing = a.chunked && !a.chunkedNotLast ? { type: 'chunked' } : { type: 'until-close' };
+      framing = a.chunked && !a.chunkedNotLast ? CHUNKED : UNTIL_CLOSE;
     } else if (a.contentLength !== null) {
-      framing = a.contentLength > 0 ? { type: 'content-length', length: a.contentLength } : { type: 'none' };
+      framing = a.contentLength > 0 ? { type: 'content-length', length: a.contentLength } : NO_BODY;
     } else {
-      framing = { type: 'until-close' };
+      framing = UNTIL_CLOSE;
     }
     if (after === null) after = framing.type === 'until-close' ? 'close' : this.keepAliveOrClose();
-    return { kind: 'response', status: s, reason: a.reason, ...this.common(headBytes, framing, after) };
+    return {
+      kind: 'response', status: s, reason: a.reason,
+      version: a.version, contentLength: a.contentLength, chunked: a.chunked,
+      connectionClose: a.connectionClose, connectionKeepAlive: a.connectionKeepAlive, connectionUpgrade: a.connectionUpgrade,
+      upgrade: a.upgrade, headerCount: a.headerCount, headBytes, framing, after, tolerated: toleratedOf(a),
+    };
   }
 
   private keepAliveOrClose(): ConnectionAfter {
     const a = this.acc;
     const keepAlive = a.version === '1.1' ? !a.connectionClose : a.connectionKeepAlive && !a.connectionClose;
     return keepAlive ? 'keep-alive' : 'close';
-  }
-
-  private common(headBytes: number, framing: BodyFraming, after: ConnectionAfter) {
-    const a = this.acc;
-    return {
-      version: a.version, contentLength: a.contentLength, chunked: a.chunked,
-      connectionClose: a.connectionClose, connectionKeepAlive: a.connectionKeepAlive, connectionUpgrade: a.connectionUpgrade,
-      upgrade: a.upgrade, headerCount: a.headerCount, headBytes, framing, after, tolerated: [...a.tolerated],
-    };
   }
 
   private parseBody(input: Uint8Array): Http1ParseResult {

@@ -1,9 +1,7 @@
 // Start lines (request line, status line) of an HTTP/1.x head, strict and lenient; head.ts reads the fields.
-import { CR, FIELD_CHAR, SP, TARGET_CHAR, isDigit, latin1 } from '../core/bytes.js';
+import { CR, FIELD_CHAR, SP, TARGET_CHAR, isDigit } from '../core/bytes.js';
 import type { HeadAccumulator } from './head.js';
-import {
-  HTTP1_METHODS, MAX_METHOD_LENGTH, MAX_OBSERVED_METHOD_LENGTH, OBSERVED_METHODS, isMethodChar, isObservedMethodChar,
-} from './methods.js';
+import { MAX_METHOD_LENGTH, MAX_OBSERVED_METHOD_LENGTH, isMethodChar, isObservedMethodChar, methodAt } from './methods.js';
 import type { Http1ErrorCode, Http1Version } from './types.js';
 
 /** A line validator's verdict: null when fine so far, else the rule broken. */
@@ -21,8 +19,8 @@ export function requestLine(b: Uint8Array, s: number, e: number, acc: HeadAccumu
   if (i - s > MAX_METHOD_LENGTH) return 'invalid-method';
   if (i === e) return partial ? null : 'invalid-method';
   if (b[i] !== SP || i === s) return badChar(b[i], 'invalid-method');
-  const method = latin1(b, s, i);
-  if (!HTTP1_METHODS.has(method)) return 'invalid-method';
+  const method = methodAt(b, s, i, false);
+  if (method === null) return 'invalid-method';
   if (method === 'PRI') return 'http2-preface';
   const targetStart = ++i;
   while (i < e && TARGET_CHAR[b[i] ?? 0] === 1) i++;
@@ -38,7 +36,7 @@ export function requestLine(b: Uint8Array, s: number, e: number, acc: HeadAccumu
   if (version !== e) return badChar(b[version], 'invalid-version');
   if (!partial) {
     acc.method = method;
-    acc.target = latin1(b, targetStart, i);
+    acc.target = acc.seen.target.read(b, targetStart, i);
     acc.version = versionAt(b, i + 1);
     acc.declaredVersion = acc.version;
   }
@@ -56,8 +54,8 @@ export function lenientRequestLine(b: Uint8Array, s: number, e: number, acc: Hea
   if (i - s > MAX_OBSERVED_METHOD_LENGTH) return 'invalid-method';
   if (i === e && partial) return null;
   if (i === s || (i < e && b[i] !== SP)) return badChar(b[i], 'invalid-method');
-  const method = latin1(b, s, i);
-  if (!HTTP1_METHODS.has(method) && !OBSERVED_METHODS.has(method)) return 'invalid-method';
+  const method = methodAt(b, s, i, true);
+  if (method === null) return 'invalid-method';
   if (method === 'PRI') return 'http2-preface';
   const targetStart = Math.min(i + 1, e);
   for (i = targetStart; i < e && b[i] !== SP; i++) if (!isObservedTargetChar(b[i])) return badChar(b[i], 'invalid-target');
@@ -75,7 +73,7 @@ export function lenientRequestLine(b: Uint8Array, s: number, e: number, acc: Hea
   }
   if (partial) return null;
   acc.method = method;
-  acc.target = latin1(b, targetStart, targetEnd);
+  acc.target = acc.seen.target.read(b, targetStart, targetEnd);
   acc.declaredVersion = declared;
   acc.version = declared ?? '1.0';
   if (declared === null) acc.tolerate(targetEnd === e ? 'unsupported-version' : 'invalid-version');
@@ -119,7 +117,7 @@ export function statusLine(b: Uint8Array, s: number, e: number, acc: HeadAccumul
   if (!partial) {
     acc.version = versionAt(b, s);
     acc.status = status;
-    acc.reason = latin1(b, reasonStart, e);
+    acc.reason = acc.seen.reason.read(b, reasonStart, e);
   }
   return null;
 }

@@ -101,7 +101,7 @@ export class Http1Stitcher implements ConnectionStitcher {
   push(direction: StreamDirection, chunk: StreamChunk): void {
     const data = chunk.data;
     const gap = countCaptureGap(chunk, this.counters);
-        if (this.tunnel !== null) {
+    if (this.tunnel !== null) {
       this.tunnel.push(direction, chunk);
       return;
     }
@@ -173,8 +173,7 @@ export class Http1Stitcher implements ConnectionStitcher {
   private drain(side: Side): void {
     while (side.sync === 'in-sync' && !this.upgraded) {
       const view = side.buffer.view();
-      const method = side === this.res && this.currentResponse === null ? pickInOrderTarget(this.queue, this.responseLostSync, side.buffer.tsAt(0, side.nowNs)).target?.method ?? null : null;
-      const r = side.decoder.parse(view, method);
+      const r = side.decoder.parse(view, this.answeredMethod(side, view.length));
       if (r.kind === 'need-more') {
         if (side.buffer.length > this.maxBuffered) this.desync(side, 'buffer-overflow');
         return;
@@ -187,6 +186,18 @@ export class Http1Stitcher implements ConnectionStitcher {
       side.buffer.consume(r.consumed);
       if (this.tunnel !== null) this.handOver();
     }
+  }
+
+  /**
+   * The method of the request a response about to be read answers (HEAD and CONNECT frame it
+   * differently). The decoder reads it only when a response head may complete: in the head phase (or
+   * after a close) with bytes pending; every other step skips the search.
+   */
+  private answeredMethod(side: Side, pending: number): string | null {
+    if (side !== this.res || this.currentResponse !== null || pending === 0) return null;
+    const phase = side.decoder.phase;
+    if (phase !== 'head' && phase !== 'closed') return null;
+    return pickInOrderTarget(this.queue, this.responseLostSync, side.buffer.tsAt(0, side.nowNs)).target?.method ?? null;
   }
 
   /**

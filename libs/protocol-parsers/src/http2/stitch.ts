@@ -133,7 +133,7 @@ export class Http2Stitcher implements ConnectionStitcher {
   private tunnelDecided(direction: StreamDirection, chunk: StreamChunk): boolean {
     const held = this.awaitingPreface ?? [];
     if (direction === 'response') {
-      held.push({ ...chunk, data: chunk.data.slice() });
+      held.push({ ...chunk, data: new Uint8Array(chunk.data) }); // a copy: a Buffer's slice() would share
       if (held.reduce((n, c) => n + c.data.length, 0) > this.maxBuffered) this.goInert(held);
       return false;
     }
