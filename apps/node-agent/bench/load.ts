@@ -13,28 +13,34 @@ process.on('SIGTERM', () => process.exit(0));
 `;
 
 /**
- * argv: port connections rate durationMs.
+ * argv: port connections rate durationMs warmupMs.
+ *
+ * Every connection is opened first; the clock starts when the last one is up. The first `warmupMs` run the
+ * same load uncounted (the generator's JIT and the server's warm-up were a large part of p99 when requests
+ * due at 0 ms waited for 64 connects), then `durationMs` are measured.
  *
  * rate > 0, fixed rate (open loop): request i is due at i/rate seconds, whatever happened before. A due
  * request goes out on the first idle keep-alive connection (HTTP/1.1 allows one in flight per connection);
  * when none is idle it waits, and its latency still counts from when it was due — a stall shows up as
  * latency instead of silently lowering the offered rate (no coordinated omission). Requests still waiting
- * at `durationMs` are not sent and are counted as `unsent`; answers are awaited at most 2 s longer.
+ * at the end are not sent and are counted as `unsent`; answers are awaited at most 2 s longer.
  *
  * rate 0, closed loop: every connection sends its next request as soon as the answer is in (a saturation
  * figure: on a shared machine it measures who gets the CPU, not a fixed load). Latency counts from the send.
  *
- * Prints {requests, errors, unsent, elapsedMs, p50Ms, p99Ms, cpuMs}: elapsedMs runs to the last answer and
- * is at least durationMs; cpuMs is this generator's own CPU time.
+ * Prints {requests, errors, unsent, elapsedMs, p50Ms, p99Ms, cpuMs} for the measured window: elapsedMs runs
+ * to its last answer and is at least durationMs; cpuMs is this generator's own CPU time, warm-up included.
  */
 export const LOAD_GENERATOR = `
 const net = require('node:net');
-const [port, connections, rate, durationMs] = process.argv.slice(1).map(Number);
+const [port, connections, rate, durationMs, warmupMs = 0] = process.argv.slice(1).map(Number);
+const endMs = warmupMs + durationMs;
 const request = Buffer.from('GET /bench HTTP/1.1\\r\\nHost: bench\\r\\n\\r\\n');
-const latencies = [];
+// Preallocated: a growing array of 100k+ numbers is garbage the generator would collect mid-run.
+const latencies = new Float64Array(Math.ceil((rate > 0 ? rate : 100000) * (durationMs / 1000 + 3)));
 const idle = [];
-let requests = 0, errors = 0, unsent = 0, open = 0, lastAnswer = 0, scheduled = 0, sending = true;
-const start = process.hrtime.bigint();
+let measured = 0, requests = 0, errors = 0, unsent = 0, open = 0, lastAnswer = 0, scheduled = 0, sending = false, ticker = null;
+let start = 0n;
 const cpuStart = process.cpuUsage();
 const nowMs = () => Number(process.hrtime.bigint() - start) / 1e6;
 const intervalMs = rate > 0 ? 1000 / rate : 0;
@@ -43,12 +49,23 @@ const send = (conn, dueMs) => { conn.dueMs = dueMs; conn.busy = true; conn.socke
 const dispatch = () => {
   if (!sending) return;
   const now = nowMs();
-  while (idle.length > 0 && scheduled * intervalMs <= now && scheduled * intervalMs < durationMs) send(idle.pop(), scheduled++ * intervalMs);
+  while (idle.length > 0 && scheduled * intervalMs <= now && scheduled * intervalMs < endMs) send(idle.pop(), scheduled++ * intervalMs);
 };
 const finish = () => {
-  clearInterval(ticker);
-  unsent = rate > 0 ? Math.max(0, Math.ceil(durationMs / intervalMs) - scheduled) : 0;
+  if (ticker) clearInterval(ticker);
+  unsent = rate > 0 ? Math.max(0, Math.ceil(endMs / intervalMs) - scheduled) : 0;
   for (const c of all) c.socket.end();
+};
+const begin = () => {
+  start = process.hrtime.bigint();
+  sending = true;
+  if (rate > 0) { ticker = setInterval(dispatch, 1); dispatch(); } else for (const c of all) send(c, 0);
+  setTimeout(() => {
+    sending = false;
+    // Answers to requests already sent are awaited (bounded), then every connection closes.
+    const deadline = nowMs() + 2000;
+    const wait = setInterval(() => { if (all.every((c) => !c.busy) || nowMs() > deadline) { clearInterval(wait); finish(); } }, 5);
+  }, endMs);
 };
 const all = [];
 for (let c = 0; c < connections; c++) {
@@ -56,8 +73,8 @@ for (let c = 0; c < connections; c++) {
   all.push(conn);
   conn.socket.setNoDelay(true);
   conn.socket.on('connect', () => {
-    open++;
-    if (rate > 0) { idle.push(conn); dispatch(); } else send(conn, nowMs());
+    if (rate > 0) idle.push(conn);
+    if (++open === connections) begin();
   });
   conn.socket.on('data', (d) => {
     conn.pending += d.toString('latin1');
@@ -65,31 +82,24 @@ for (let c = 0; c < connections; c++) {
     while ((end = conn.pending.indexOf('\\r\\n\\r\\nok')) >= 0) {
       conn.pending = conn.pending.slice(end + 6);
       const now = nowMs();
-      requests++;
-      latencies.push(now - conn.dueMs);
-      lastAnswer = now;
+      if (conn.dueMs >= warmupMs && measured < latencies.length) {
+        latencies[measured++] = now - conn.dueMs;
+        lastAnswer = now;
+      }
       conn.busy = false;
       if (!sending) continue;
-      if (rate > 0) { idle.push(conn); dispatch(); } else if (now < durationMs) send(conn, now);
+      if (rate > 0) { idle.push(conn); dispatch(); } else if (now < endMs) send(conn, now);
     }
   });
   conn.socket.on('error', () => { errors++; });
   conn.socket.on('close', () => {
     if (--open > 0) return;
-    latencies.sort((a, b) => a - b);
-    const q = (p) => latencies[Math.min(latencies.length - 1, Math.floor(p * latencies.length))] || 0;
+    const sorted = latencies.subarray(0, measured).sort();
+    const q = (p) => sorted[Math.min(measured - 1, Math.floor(p * measured))] || 0;
     const cpu = process.cpuUsage(cpuStart);
-    process.stdout.write(JSON.stringify({ requests, errors, unsent, elapsedMs: Math.max(durationMs, lastAnswer), p50Ms: q(0.5), p99Ms: q(0.99), cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
+    process.stdout.write(JSON.stringify({ requests: measured, errors, unsent, elapsedMs: Math.max(durationMs, lastAnswer - warmupMs), p50Ms: q(0.5), p99Ms: q(0.99), cpuMs: (cpu.user + cpu.system) / 1000 }) + '\\n');
   });
 }
-// A 1 ms tick sends what fell due while every connection was idle.
-const ticker = rate > 0 ? setInterval(dispatch, 1) : null;
-setTimeout(() => {
-  sending = false;
-  // Answers to requests already sent are awaited (bounded), then every connection closes.
-  const deadline = nowMs() + 2000;
-  const wait = setInterval(() => { if (all.every((c) => !c.busy) || nowMs() > deadline) { clearInterval(wait); finish(); } }, 5);
-}, durationMs);
 `;
 
 export interface LoadResult {

@@ -6,7 +6,7 @@ import { setThreadSchedulingPolicy, type ThreadSchedulingPolicy } from '@kinsigh
  *
  * - `adaptive` (default): SCHED_IDLE while the agent keeps up — it runs on CPU time no workload wants, and a
  *   waking workload thread preempts it at once, so user-space processing adds no scheduling delay to
- *   requests. When it falls behind the kernel (a batch older than `behindMs`, or ring or queue drops) it
+ *   requests. When it falls behind the kernel (a batch over 2 s late, or ring or queue drops) it
  *   takes a normal share (SCHED_OTHER) until it has kept up again for `settleMs`. A node whose CPUs are all
  *   busy thus costs the workloads a fair share, not the agent its data.
  * - `idle`: SCHED_IDLE always. Workloads never wait for the agent; on a saturated node the ring fills and
@@ -61,7 +61,10 @@ export function setProcessPolicy(policy: ThreadSchedulingPolicy): PolicyResult {
 }
 
 export interface CpuGovernorOptions {
-  /** a batch whose newest event is older than this means the agent is behind (default 1 s) */
+  /**
+   * a batch whose newest event is older than this means the agent is behind (default 2 s: start-up and a slow
+   * /proc scan made single batches ~1 s late at 10k req/s; a starved agent's lag grows past it within seconds)
+   */
   behindMs?: number;
   /** a batch at most this old means the agent keeps up (default 250 ms) */
   caughtUpMs?: number;
@@ -99,7 +102,7 @@ export class CpuGovernor {
     readonly mode: CpuPriority,
     private readonly opts: CpuGovernorOptions = {},
   ) {
-    this.behindMs = opts.behindMs ?? 1_000;
+    this.behindMs = opts.behindMs ?? 2_000;
     this.caughtUpMs = opts.caughtUpMs ?? 250;
     this.baseSettleMs = opts.settleMs ?? 10_000;
     this.maxSettleMs = Math.max(this.baseSettleMs, opts.maxSettleMs ?? 300_000);
