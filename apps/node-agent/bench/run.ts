@@ -16,7 +16,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -26,6 +25,7 @@ import { defaultObjectPath, ksEnums } from '../src/capture/index.js';
 import { HTTP_SERVER, LOAD_GENERATOR, type LoadResult } from './load.js';
 import { type RawBatch, type ReplayResult, writeBatches } from './replay-ceiling.js';
 import { bpfStatsOf, type BpfRunStats, cpuSecondsOf, loadAverage1m, machineBusySeconds, rssMbOf } from './procfs.js';
+import { freePort } from '../src/testing/api-process.js';
 
 /** The offered rate of the on/off comparison; the RSS and CPU goals are stated at 10k req/s. */
 const RATE = 10_000;
@@ -60,16 +60,6 @@ interface Figure {
 function emit(name: string, value: number, unit: string, goal: number | null, better: 'higher' | 'lower'): void {
   const figure: Figure = { bench: 'agent', name, value: Math.round(value * 1000) / 1000, unit, goal, better };
   process.stdout.write(`${JSON.stringify(figure)}\n`);
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function firstLine(child: ChildProcess, what: string, match: (line: string) => boolean): Promise<string> {

@@ -6,27 +6,17 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { threadScheduling } from './scheduling.js';
 import { mustRunKernelTests } from './testing/kernel-harness.js';
 import { runClient, startServer } from './testing/traffic.js';
+import { freePort } from './testing/api-process.js';
 
 const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer().once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      srv.close(() => (addr && typeof addr === 'object' ? resolve(addr.port) : reject(new Error('no port'))));
-    });
-  });
-}
 
 async function metric(port: number, what: string): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
