@@ -108,37 +108,37 @@ export class EdgeAggregator {
     let base: string | null = null;
     let edge = this.lastEdge;
     if (edge === null || !sameRow(edge, bucketStart, call, statusClass) || !samePeer(edge.client, call.client)) {
-      base = `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
-      const edgeKey = `${base}|${peerKey(call.client)}`;
-      edge = this.edges.get(edgeKey) ?? null;
-      if (edge === null) {
-        if (this.edges.size >= this.maxKeys) {
-          this.dropped++;
-          return;
-        }
-        edge = { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() };
-        this.edges.set(edgeKey, edge);
-      }
+      base = baseKey(bucketStart, call, statusClass);
+      const key = `${base}|${peerKey(call.client)}`;
+      // The row literal is built only when the key is new (`??` short-circuits).
+      edge =
+        this.edges.get(key) ??
+        this.insert(this.edges, key, { bucketStart, bucketSeconds: 10, client: call.client, server: call.server, protocol: call.protocol, operation: call.operation, statusClass, ...emptyRed() });
+      if (edge === null) return;
       this.lastEdge = edge;
     }
     addTo(edge, call, error);
     if (call.route === null) return;
     let endpoint = this.lastEndpoint;
     if (endpoint === null || !sameRow(endpoint, bucketStart, call, statusClass) || endpoint.route !== call.route) {
-      base ??= `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
-      const endpointKey = `${base}|${call.route}`;
-      endpoint = this.endpoints.get(endpointKey) ?? null;
-      if (endpoint === null) {
-        if (this.endpoints.size >= this.maxKeys) {
-          this.dropped++;
-          return;
-        }
-        endpoint = { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() };
-        this.endpoints.set(endpointKey, endpoint);
-      }
+      const key = `${base ?? baseKey(bucketStart, call, statusClass)}|${call.route}`;
+      endpoint =
+        this.endpoints.get(key) ??
+        this.insert(this.endpoints, key, { bucketStart, bucketSeconds: 10, server: call.server, protocol: call.protocol, operation: call.operation, route: call.route, statusClass, ...emptyRed() });
+      if (endpoint === null) return;
       this.lastEndpoint = endpoint;
     }
     addTo(endpoint, call, error);
+  }
+
+  /** Opens a row unless `maxKeys` rows are open already: then the call is dropped and counted. */
+  private insert<T>(rows: Map<string, T>, key: string, row: T): T | null {
+    if (rows.size >= this.maxKeys) {
+      this.dropped++;
+      return null;
+    }
+    rows.set(key, row);
+    return row;
   }
 
   /** Removes and returns the rows whose bucket ended before `beforeEpochMs` (all rows when omitted). */
@@ -147,6 +147,11 @@ export class EdgeAggregator {
     this.lastEndpoint = null;
     return { edges: takeEnded(this.edges, beforeEpochMs), endpoints: takeEnded(this.endpoints, beforeEpochMs) };
   }
+}
+
+/** The key fields edge and endpoint rows share. */
+function baseKey(bucketStart: number, call: Call, statusClass: StatusClass): string {
+  return `${bucketStart}|${peerKey(call.server)}|${call.protocol}|${call.operation}|${statusClass}`;
 }
 
 /** Same PeerRef as far as `peerKey` can tell. */
