@@ -66,16 +66,17 @@ describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', (
       // Every CPU busy at normal priority for 8 s, with traffic for the starved agent to fall behind on.
       for (let i = 0; i < availableParallelism(); i++) hogs.push(hog(8_000));
       const traffic = runClient('ks-sched-cli', '127.0.0.1', server.port, Array.from({ length: 1_500 }, () => ({ status: 200, newConnection: false })));
-      await waitFor(async () => (await metric(metricsPort, 'escalations')) >= 1, 'the agent to take a normal share', 20_000);
-      expect(log).toMatch(/"policy":"other","why":"(a batch arrived \d+ ms after its newest event|\d+ events dropped)"/);
+      // The log line and the metric are written one after the other: wait for both, then check the threads.
+      const escalated = /"policy":"other","why":"(a batch arrived \d+ ms after its newest event|\d+ events dropped)"/;
+      await waitFor(async () => escalated.test(log) && (await metric(metricsPort, 'escalations')) >= 1, 'the agent to take a normal share', 20_000);
       expect(threadScheduling(pid).filter((t) => t.policy !== SCHED_OTHER)).toEqual([]);
 
       await Promise.all(hogs.map((h) => (h.exitCode === null ? once(h, 'exit') : null)));
       await traffic;
       // Kept up for 10 s (20 s if it relapsed while the loops ran): back under SCHED_IDLE.
-      await waitFor(async () => (await metric(metricsPort, 'idle_policy')) === 1, 'the agent to yield again', 45_000);
+      const yielded = /"policy":"idle","why":"kept up for \d+ s"/;
+      await waitFor(async () => yielded.test(log) && (await metric(metricsPort, 'idle_policy')) === 1, 'the agent to yield again', 45_000);
       expect(threadScheduling(pid).filter((t) => t.policy !== SCHED_IDLE)).toEqual([]);
-      expect(log).toMatch(/"policy":"idle","why":"kept up for \d+ s"/);
     } finally {
       for (const h of hogs) h.kill('SIGKILL');
       server.child.kill('SIGTERM');
