@@ -81,6 +81,8 @@ export class Agent {
   private readonly logs: LogCollector;
   private readonly sender: BatchSender | null;
   private capture: KernelCapture | null = null;
+  /** stop() has begun: batch lag no longer tells the CPU governor anything */
+  private stopping = false;
   private network: NetworkMonitor | null = null;
   private timers: NodeJS.Timeout[] = [];
   private pipelineErrors = 0;
@@ -205,6 +207,9 @@ export class Agent {
 
   /** Stops capture, flushes every open connection and bucket, and waits (bounded) for delivery. */
   async stop(deliveryTimeoutMs = 10_000): Promise<{ delivered: boolean }> {
+    // Detaching the programs blocks this thread for a second or two while the drain thread goes on: batches
+    // handled after that are late because of the shutdown, not because the agent fell behind.
+    this.stopping = true;
     for (const timer of this.timers) clearInterval(timer);
     this.timers = [];
     if (this.capture) this.sample();
@@ -259,7 +264,7 @@ export class Agent {
       }
       this.tracker.handle(events);
       const newest = events.at(-1);
-      if (this.opts.cpu && newest) this.opts.cpu.observeLag(Number(process.hrtime.bigint() - newest.tsNs) / 1e6, Date.now());
+      if (this.opts.cpu && newest && !this.stopping) this.opts.cpu.observeLag(Number(process.hrtime.bigint() - newest.tsNs) / 1e6, Date.now());
     } catch (err) {
       // A bug in one stage must not take the agent down: log it and keep capturing.
       this.pipelineErrors++;

@@ -18,10 +18,10 @@ const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
 const SCHED_OTHER = 0;
 const SCHED_IDLE = 5;
 
-async function metric(port: number, what: string): Promise<number> {
+async function metric(port: number, what: string, stage = 'schedule'): Promise<number> {
   const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  const m = new RegExp(`^kinsight_agent_pipeline\\{stage="schedule",what="${what}"\\} (\\d+)`, 'm').exec(text);
-  if (!m) throw new Error(`no schedule/${what} on /metrics`);
+  const m = new RegExp(`^kinsight_agent_pipeline\\{stage="${stage}",what="${what}"\\} (\\d+)`, 'm').exec(text);
+  if (!m) throw new Error(`no ${stage}/${what} on /metrics`);
   return Number(m[1]);
 }
 
@@ -84,4 +84,34 @@ describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', (
       if (agent.exitCode === null) await once(agent, 'exit');
     }
   }, 120_000);
+
+  it('does not take a normal share while it shuts down with traffic flowing', async () => {
+    const metricsPort = await freePort();
+    const agent = spawn(process.execPath, ['--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, LOG_LEVEL: 'info', KINSIGHT_AGENT_CPU_PRIORITY: 'adaptive' },
+    });
+    let log = '';
+    agent.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const server = await startServer('ks-sched-stop-srv');
+    try {
+      await waitFor(async () => log.includes('eBPF capture attached'), 'the agent to attach', 30_000);
+      const traffic = runClient('ks-sched-stop-cli', '127.0.0.1', server.port, Array.from({ length: 3_000 }, () => ({ status: 200, newConnection: false })));
+      await waitFor(async () => (await metric(metricsPort, 'transactions', 'parse')) >= 200, 'the agent to parse the traffic', 20_000);
+      // Stopped mid-traffic: detaching the programs holds the JS thread while batches keep arriving.
+      agent.kill('SIGTERM');
+      const [code] = (await once(agent, 'exit')) as [number | null];
+      await traffic;
+      expect(code).toBe(0);
+      const afterStop = log.slice(log.indexOf('stopping agent'));
+      expect(log).toContain('stopping agent');
+      expect(afterStop).not.toMatch(/"policy":"other"/);
+    } finally {
+      server.child.kill('SIGTERM');
+      if (agent.exitCode === null) {
+        agent.kill('SIGKILL');
+        await once(agent, 'exit');
+      }
+    }
+  }, 60_000);
 });
