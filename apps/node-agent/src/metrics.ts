@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 
 /** A live number read when /metrics is scraped. */
 export type Probe = () => number;
@@ -43,7 +43,13 @@ export class AgentMetrics {
     });
   }
 
+  /**
+   * Serves /metrics and /healthz. The served registry also carries the process's own figures (prom-client's
+   * defaults, prefixed kinsight_agent_: CPU, resident memory, V8 heap spaces, GC pauses, event-loop delay),
+   * registered here rather than per instance because their observers live as long as the process.
+   */
   serve(port: number, host = '127.0.0.1'): Promise<Server> {
+    collectDefaultMetrics({ register: this.registry, prefix: 'kinsight_agent_' });
     const server = createServer((req, res) => {
       if (req.url === '/metrics') {
         this.registry
