@@ -12,6 +12,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { ensureKernel, ensureNpm, nxEnv, repoRoot } from './ensure.mjs';
+import { AGENT_NODE_FLAGS, bundleAgent } from '../../apps/node-agent/launch.mjs';
 
 const API_PORT = Number(process.env.PORT ?? 4000);
 const WEB_PORT = Number(process.env.KINSIGHT_WEB_PORT ?? 3000);
@@ -148,9 +149,9 @@ async function main() {
   }, join(repoRoot, 'apps/web'));
 
   if (blockers.length === 0) {
-    // The young generation pinned at 2 × 8 MB instead of V8's 2 × 16 MB: −15 MB RSS for the agent, at full
-    // speed (docs/AGENT-BENCH.md; the same flags as `npm run agent` and the agent benchmark).
-    start('agent', [node, '--min-semi-space-size=8', '--max-semi-space-size=8', '--import', 'tsx', 'apps/node-agent/src/main.ts'], {
+    // Bundled and started with its V8 flags, as `npm run agent` and the agent benchmark run it
+    // (apps/node-agent/launch.mjs, docs/AGENT-BENCH.md).
+    start('agent', [node, ...AGENT_NODE_FLAGS, await bundleAgent()], {
       KINSIGHT_API_URL: apiUrl,
       KINSIGHT_AGENT_TOKEN: token,
       KINSIGHT_SPOOL_DIR: join(stateDir, 'spool'),

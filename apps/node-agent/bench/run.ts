@@ -4,14 +4,15 @@
  * docs/AGENT-BENCH.md.
  *
  * Against a loopback node:http server, at a fixed offered rate (10k req/s, open loop: latency counts from
- * when a request was due): agent off, agent on (the real agent process, `main.ts --no-send`), agent off
- * again — the two off runs bracket the on run, so drift from other work on the machine shows. The ratios
- * compare achieved throughput and p50/p99 latency on vs. off at that rate. A closed-loop run each way is
- * reported as an extra, named closed_loop_*: it saturates the machine, so on a small machine it measures who
- * gets the CPU rather than what a request costs. While the agent is on, kernel.bpf_stats_enabled=1 times the
- * agent's own BPF programs (first over an idle window, the background of other processes' syscalls, then under
- * load). Last, the pipeline's own ceiling: ring records of real traffic are replayed through
- * decode → reassemble → parse → aggregate on one thread and the transactions per CPU-second are reported.
+ * when a request was due): windows with the agent off and on (the real agent process, `main.ts --no-send`,
+ * started fresh for each), alternating off on on off off on … so drift from other work on the machine falls
+ * on both sides; the ratios compare the medians of each side's throughput and p50/p99 latency. A closed-loop
+ * run each way is reported as an extra, named closed_loop_*: it saturates the machine, so on a small machine
+ * it measures who gets the CPU rather than what a request costs. In an agent session of its own,
+ * kernel.bpf_stats_enabled=1 times the agent's own BPF programs (first over an idle window, the background of
+ * other processes' syscalls, then under load). Last, the pipeline's own ceiling: ring records of real traffic
+ * are replayed through decode → reassemble → parse → aggregate on one thread and the transactions per
+ * CPU-second are reported.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,26 +27,28 @@ import { HTTP_SERVER, LOAD_GENERATOR, type LoadResult } from './load.js';
 import { type RawBatch, type ReplayResult, writeBatches } from './replay-ceiling.js';
 import { bpfStatsOf, type BpfRunStats, cpuSecondsOf, loadAverage1m, machineBusySeconds, rssMbOf } from './procfs.js';
 import { freePort } from '../src/testing/api-process.js';
+import { AGENT_NODE_FLAGS, bundleAgent } from '../launch.mjs';
 
 /** The offered rate of the on/off comparison; the RSS and CPU goals are stated at 10k req/s. */
 const RATE = 10_000;
 /** Enough keep-alive connections that one in flight each never caps the offered rate (64 × 6.4 ms). */
 const CONNECTIONS = 64;
-const FIXED_MS = 10_000;
+const FIXED_MS = 6_000;
+/**
+ * Fixed-rate windows per side (agent off, agent on). One window's p99 rests on its ~600 slowest requests: a
+ * single ~100 ms stall of a VM whose host steals CPU time moves it 2-10x, off or on (seen here: off windows
+ * 3.8–43 ms in one run). The ratios are taken between the medians of several short windows, so a stall
+ * weighs on one window of one side instead of on the whole figure.
+ */
+const PAIRS = 8;
+/** The window in which kernel.bpf_stats_enabled times the agent's programs. */
+const BPF_MS = 5_000;
 /** Each load run first runs this long uncounted, after all its connections are up (bench/load.ts). */
 const WARMUP_MS = 1_000;
 const CLOSED_MS = 4_000;
 /** The agent's BPF time with no load: other processes' syscalls, subtracted from the per-request figure. */
 const BACKGROUND_MS = 2_000;
-/**
- * The agent's V8 flags, as `npm run agent` (package.json) and `npm start` (tools/scripts/start.mjs) launch it:
- * the young generation pinned at 2 × 8 MB. V8's default grows it to 2 × 16 MB (~15 MB more RSS); capping it
- * at 8 MB without a floor let it shrink to 1 MB under load, and the pipeline then ran at half speed, most
- * objects surviving into the old generation. The ceiling replay runs with the same flags.
- */
-const AGENT_V8_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=8'];
 const replayTs = fileURLToPath(new URL('./replay-ceiling.ts', import.meta.url));
-const mainTs = fileURLToPath(new URL('../src/main.ts', import.meta.url));
 const statsSwitch = '/proc/sys/kernel/bpf_stats_enabled';
 
 interface Figure {
@@ -122,9 +125,9 @@ const delta = (after: BpfRunStats, before: BpfRunStats): BpfRunStats => ({
   runCount: after.runCount - before.runCount,
 });
 
-async function startAgent(metricsPort: number, cpuPriority: 'adaptive' | 'normal'): Promise<{ child: ChildProcess; metric: (stage: string, what: string) => Promise<number> }> {
-  // Launched as `npm run agent` and `npm start` launch it (the same V8 flags).
-  const args = [...AGENT_V8_FLAGS, '--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort), '--cpu-priority', cpuPriority];
+async function startAgent(entry: string, metricsPort: number, cpuPriority: 'adaptive' | 'normal'): Promise<{ child: ChildProcess; metric: (stage: string, what: string) => Promise<number> }> {
+  // As `npm run agent` and `npm start` run it: the bundle (launch.mjs) with the agent's V8 flags.
+  const args = [...AGENT_NODE_FLAGS, entry, '--no-send', '--metrics-port', String(metricsPort), '--cpu-priority', cpuPriority];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
     env: { ...process.env, LOG_LEVEL: 'info' },
@@ -190,11 +193,48 @@ async function replayInAgentProcess(batches: RawBatch[]): Promise<ReplayResult> 
     const file = join(dir, 'batches.bin');
     writeBatches(file, batches);
     batches.length = 0;
-    const child = spawn(process.execPath, [...AGENT_V8_FLAGS, '--import', 'tsx', replayTs, file], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, [...AGENT_NODE_FLAGS, '--import', 'tsx', replayTs, file], { stdio: ['ignore', 'pipe', 'inherit'] });
     return JSON.parse(await firstLine(child, 'ceiling replay', (l) => l.startsWith('{'))) as ReplayResult;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The median of a non-empty list. */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? (sorted[mid] ?? Number.NaN) : ((sorted[mid - 1] ?? 0) + (sorted[mid] ?? 0)) / 2;
+}
+
+const spread = (values: readonly number[]): number => Math.max(...values) / Math.max(1e-9, Math.min(...values));
+
+/** A fixed-rate window with the agent on, plus what the agent did meanwhile. */
+interface OnWindow extends Phase {
+  agentCpuPct: number;
+  agentRssMb: number;
+}
+
+type Agent = Awaited<ReturnType<typeof startAgent>>;
+
+async function stopAgent(agent: Agent): Promise<void> {
+  agent.child.kill('SIGTERM');
+  if (agent.child.exitCode === null) await once(agent.child, 'exit');
+}
+
+/** One fixed-rate window with `agent` running: latency, the agent's CPU over the window and its largest RSS. */
+async function onWindow(port: number, serverPid: number, agent: Agent): Promise<OnWindow> {
+  const pid = agent.child.pid ?? 0;
+  const cpuBefore = cpuSecondsOf(pid);
+  let rssMax = rssMbOf(pid);
+  const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(pid))), 250);
+  const window = await phase(port, serverPid, RATE, FIXED_MS);
+  clearInterval(rssTimer);
+  return { ...window, agentCpuPct: ((cpuSecondsOf(pid) - cpuBefore) / window.wallSeconds) * 100, agentRssMb: Math.max(rssMax, rssMbOf(pid)) };
+}
+
+function logWindow(label: string, w: Phase): void {
+  process.stderr.write(`${label}: ${Math.round(w.rate)} req/s, p50 ${w.p50Ms.toFixed(3)} ms, p99 ${w.p99Ms.toFixed(2)} ms\n`);
 }
 
 async function main(): Promise<void> {
@@ -202,91 +242,119 @@ async function main(): Promise<void> {
   const server = spawn(process.execPath, ['-e', HTTP_SERVER], { stdio: ['ignore', 'pipe', 'inherit'] });
   const serverPid = server.pid ?? 0;
   const statsBefore = readFileSync(statsSwitch, 'utf8').trim();
-  let agent: Awaited<ReturnType<typeof startAgent>> | null = null;
+  let agent: Agent | null = null;
   try {
     emit('machine_loadavg_1m', loadAverage1m(), 'load', null, 'lower');
     const port = Number(await firstLine(server, 'HTTP server', (l) => /^\d+$/.test(l.trim())));
     await load(port, 0, 1_000); // warm-up (JIT, connection setup)
-    const offA = await phase(port, serverPid, RATE, FIXED_MS);
+    const entry = await bundleAgent();
     const offClosed = await phase(port, serverPid, 0, CLOSED_MS);
 
-    agent = await startAgent(await freePort(), 'adaptive');
+    // The latency windows: off and on alternate, off on on off off on …, so drift over the run falls on
+    // both sides. Each on window starts a fresh agent, as a node would after a restart, and warms it 1 s.
+    const offs: Phase[] = [];
+    const ons: OnWindow[] = [];
+    let ringDrops = 0;
+    let droppedBatches = 0;
+    let escalations = 0;
+    for (let pair = 0; pair < PAIRS; pair++) {
+      for (const side of pair % 2 === 0 ? (['off', 'on'] as const) : (['on', 'off'] as const)) {
+        if (side === 'off') {
+          offs.push(await phase(port, serverPid, RATE, FIXED_MS));
+          logWindow(`window off ${offs.length}`, offs.at(-1) as Phase);
+          continue;
+        }
+        agent = await startAgent(entry, await freePort(), 'adaptive');
+        await load(port, RATE, 1_000);
+        ons.push(await onWindow(port, serverPid, agent));
+        logWindow(`window on ${ons.length}`, ons.at(-1) as OnWindow);
+        ringDrops += await agent.metric('decode', 'ring_drops');
+        droppedBatches += await agent.metric('decode', 'dropped_batches');
+        escalations += await agent.metric('schedule', 'escalations');
+        await stopAgent(agent);
+        agent = null;
+      }
+    }
+
+    // The agent's own BPF time, events per request and the saturating closed loop, in an agent session of
+    // their own (kernel.bpf_stats_enabled times every program run, which the latency windows should not pay).
+    agent = await startAgent(entry, await freePort(), 'adaptive');
     const pid = agent.child.pid ?? 0;
-    await load(port, RATE, 1_000); // the agent's warm-up
+    await load(port, RATE, 1_000);
     writeFileSync(statsSwitch, '1');
     const idleBefore = bpfStatsOf(pid);
     await new Promise((r) => setTimeout(r, BACKGROUND_MS));
     const background = delta(bpfStatsOf(pid), idleBefore);
     const eventsBefore = await agent.metric('decode', 'events');
     const bpfBefore = bpfStatsOf(pid);
-    const cpuBefore = cpuSecondsOf(pid);
-    let rssMax = 0;
-    const rssTimer = setInterval(() => (rssMax = Math.max(rssMax, rssMbOf(pid))), 250);
-    const on = await phase(port, serverPid, RATE, FIXED_MS);
-    clearInterval(rssTimer);
-    const agentCpuPct = ((cpuSecondsOf(pid) - cpuBefore) / on.wallSeconds) * 100;
+    const timed = await phase(port, serverPid, RATE, BPF_MS);
     const bpf = delta(bpfStatsOf(pid), bpfBefore);
     writeFileSync(statsSwitch, statsBefore);
     // The agent captures every process of the machine: more than 2 events per request (the client's request
     // and response; the server side is skipped in the kernel) is other traffic, and its CPU is in the figure.
-    const eventsPerRequest = ((await agent.metric('decode', 'events')) - eventsBefore) / Math.max(1, on.requests);
+    const eventsPerRequest = ((await agent.metric('decode', 'events')) - eventsBefore) / Math.max(1, timed.requests);
     const onClosed = await phase(port, serverPid, 0, CLOSED_MS);
     await new Promise((r) => setTimeout(r, 500));
-    const ringDrops = await agent.metric('decode', 'ring_drops');
-    const droppedBatches = await agent.metric('decode', 'dropped_batches');
+    ringDrops += await agent.metric('decode', 'ring_drops');
+    droppedBatches += await agent.metric('decode', 'dropped_batches');
+    const closedEscalations = await agent.metric('schedule', 'escalations');
     const transactions = await agent.metric('parse', 'transactions');
-    const escalations = await agent.metric('schedule', 'escalations');
-    agent.child.kill('SIGTERM');
-    await once(agent.child, 'exit');
+    await stopAgent(agent);
     agent = null;
-    const offB = await phase(port, serverPid, RATE, FIXED_MS);
 
-    // The same fixed-rate run with the agent at normal CPU priority, the scheduler's default: what yielding buys.
-    agent = await startAgent(await freePort(), 'normal');
+    // One window with the agent at normal CPU priority, the scheduler's default: what yielding buys.
+    agent = await startAgent(entry, await freePort(), 'normal');
     await load(port, RATE, 1_000);
-    const onNormal = await phase(port, serverPid, RATE, FIXED_MS);
-    agent.child.kill('SIGTERM');
-    await once(agent.child, 'exit');
+    const onNormal = await onWindow(port, serverPid, agent);
+    logWindow('window on, normal priority', onNormal);
+    await stopAgent(agent);
     agent = null;
 
-    const mean = (pick: (p: Phase) => number) => (pick(offA) + pick(offB)) / 2;
+    const offMedian = (pick: (p: Phase) => number) => median(offs.map(pick));
+    const onMedian = (pick: (p: OnWindow) => number) => median(ons.map(pick));
+    const pairRatios = ons.map((on, i) => on.p99Ms / (offs[i]?.p99Ms ?? Number.NaN));
     emit('fixed_rate_offered', RATE, 'req/s', null, 'higher');
-    emit('throughput_ratio', on.rate / mean((p) => p.rate), 'ratio', 0.97, 'higher');
-    emit('throughput_off', mean((p) => p.rate), 'req/s', RATE, 'higher');
-    emit('throughput_on', on.rate, 'req/s', RATE, 'higher');
-    emit('p50_ratio', on.p50Ms / mean((p) => p.p50Ms), 'ratio', null, 'lower');
-    emit('p99_ratio', on.p99Ms / mean((p) => p.p99Ms), 'ratio', 1.1, 'lower');
-    emit('p99_ratio_normal_priority', onNormal.p99Ms / mean((p) => p.p99Ms), 'ratio', null, 'lower');
-    emit('p50_ratio_normal_priority', onNormal.p50Ms / mean((p) => p.p50Ms), 'ratio', null, 'lower');
-    emit('p50_off_ms', mean((p) => p.p50Ms), 'ms', null, 'lower');
-    emit('p99_off_ms', mean((p) => p.p99Ms), 'ms', null, 'lower');
-    emit('p50_on_ms', on.p50Ms, 'ms', null, 'lower');
-    emit('p99_on_ms', on.p99Ms, 'ms', null, 'lower');
+    emit('latency_windows_per_side', PAIRS, 'windows', null, 'higher');
+    emit('throughput_ratio', onMedian((p) => p.rate) / offMedian((p) => p.rate), 'ratio', 0.97, 'higher');
+    emit('throughput_off', offMedian((p) => p.rate), 'req/s', RATE, 'higher');
+    emit('throughput_on', onMedian((p) => p.rate), 'req/s', RATE, 'higher');
+    emit('p50_ratio', onMedian((p) => p.p50Ms) / offMedian((p) => p.p50Ms), 'ratio', null, 'lower');
+    emit('p99_ratio', onMedian((p) => p.p99Ms) / offMedian((p) => p.p99Ms), 'ratio', 1.1, 'lower');
+    emit('p99_ratio_best_pair', Math.min(...pairRatios), 'ratio', null, 'lower');
+    emit('p99_ratio_worst_pair', Math.max(...pairRatios), 'ratio', null, 'lower');
+    emit('p99_ratio_normal_priority', onNormal.p99Ms / offMedian((p) => p.p99Ms), 'ratio', null, 'lower');
+    emit('p50_ratio_normal_priority', onNormal.p50Ms / offMedian((p) => p.p50Ms), 'ratio', null, 'lower');
+    emit('p50_off_ms', offMedian((p) => p.p50Ms), 'ms', null, 'lower');
+    emit('p99_off_ms', offMedian((p) => p.p99Ms), 'ms', null, 'lower');
+    emit('p50_on_ms', onMedian((p) => p.p50Ms), 'ms', null, 'lower');
+    emit('p99_on_ms', onMedian((p) => p.p99Ms), 'ms', null, 'lower');
     emit('p99_on_normal_priority_ms', onNormal.p99Ms, 'ms', null, 'lower');
-    // The two off runs bracket the on run: their spread is the noise floor of the ratios above.
-    emit('p99_off_spread', Math.max(offA.p99Ms, offB.p99Ms) / Math.max(1e-9, Math.min(offA.p99Ms, offB.p99Ms)), 'ratio', null, 'lower');
-    emit('unsent_off', offA.unsent + offB.unsent, 'requests', 0, 'lower');
-    emit('unsent_on', on.unsent, 'requests', 0, 'lower');
+    // Largest ÷ smallest p99 over the windows of one side: the noise floor of the ratios above.
+    emit('p99_off_spread', spread(offs.map((p) => p.p99Ms)), 'ratio', null, 'lower');
+    emit('p99_on_spread', spread(ons.map((p) => p.p99Ms)), 'ratio', null, 'lower');
+    emit('unsent_off', offs.reduce((sum, p) => sum + p.unsent, 0), 'requests', 0, 'lower');
+    emit('unsent_on', ons.reduce((sum, p) => sum + p.unsent, 0), 'requests', 0, 'lower');
     emit('closed_loop_throughput_ratio', onClosed.rate / offClosed.rate, 'ratio', null, 'higher');
     emit('closed_loop_throughput_off', offClosed.rate, 'req/s', null, 'higher');
     emit('closed_loop_throughput_on', onClosed.rate, 'req/s', null, 'higher');
-    const backgroundNs = background.runTimeNs * ((on.wallSeconds * 1000) / BACKGROUND_MS);
-    const backgroundRuns = background.runCount * ((on.wallSeconds * 1000) / BACKGROUND_MS);
-    emit('bpf_ns_per_request', Math.max(0, bpf.runTimeNs - backgroundNs) / Math.max(1, on.requests), 'ns', null, 'lower');
-    emit('bpf_runs_per_request', Math.max(0, bpf.runCount - backgroundRuns) / Math.max(1, on.requests), 'runs', null, 'lower');
-    emit('bpf_ns_per_request_raw', bpf.runTimeNs / Math.max(1, on.requests), 'ns', null, 'lower');
+    const backgroundNs = background.runTimeNs * ((timed.wallSeconds * 1000) / BACKGROUND_MS);
+    const backgroundRuns = background.runCount * ((timed.wallSeconds * 1000) / BACKGROUND_MS);
+    emit('bpf_ns_per_request', Math.max(0, bpf.runTimeNs - backgroundNs) / Math.max(1, timed.requests), 'ns', null, 'lower');
+    emit('bpf_runs_per_request', Math.max(0, bpf.runCount - backgroundRuns) / Math.max(1, timed.requests), 'runs', null, 'lower');
+    emit('bpf_ns_per_request_raw', bpf.runTimeNs / Math.max(1, timed.requests), 'ns', null, 'lower');
     emit('bpf_background_ns_per_s', background.runTimeNs / (BACKGROUND_MS / 1000), 'ns', null, 'lower');
-    emit('agent_cpu_pct_at_10k', agentCpuPct, '%', null, 'lower');
-    emit('agent_rss_mb_at_10k', rssMax, 'MB', 150, 'lower');
+    emit('agent_cpu_pct_at_10k', onMedian((p) => p.agentCpuPct), '%', null, 'lower');
+    emit('agent_rss_mb_at_10k', Math.max(...ons.map((p) => p.agentRssMb)), 'MB', 150, 'lower');
     emit('agent_events_per_request', eventsPerRequest, 'events', null, 'lower');
-    emit('server_cpu_pct_off', mean((p) => p.serverCpuPct), '%', null, 'lower');
-    emit('server_cpu_pct_on', on.serverCpuPct, '%', null, 'lower');
-    emit('loadgen_cpu_pct_off', mean((p) => p.loadgenCpuPct), '%', null, 'lower');
-    emit('loadgen_cpu_pct_on', on.loadgenCpuPct, '%', null, 'lower');
-    emit('machine_busy_pct_off', mean((p) => p.machineBusyPct), '%', null, 'lower');
-    emit('machine_busy_pct_on', on.machineBusyPct, '%', null, 'lower');
+    emit('server_cpu_pct_off', offMedian((p) => p.serverCpuPct), '%', null, 'lower');
+    emit('server_cpu_pct_on', onMedian((p) => p.serverCpuPct), '%', null, 'lower');
+    emit('loadgen_cpu_pct_off', offMedian((p) => p.loadgenCpuPct), '%', null, 'lower');
+    emit('loadgen_cpu_pct_on', onMedian((p) => p.loadgenCpuPct), '%', null, 'lower');
+    emit('machine_busy_pct_off', offMedian((p) => p.machineBusyPct), '%', null, 'lower');
+    emit('machine_busy_pct_on', onMedian((p) => p.machineBusyPct), '%', null, 'lower');
     emit('ring_drops', ringDrops, 'events', 0, 'lower');
     emit('agent_cpu_escalations', escalations, 'times', null, 'lower');
+    emit('agent_cpu_escalations_closed_loop', closedEscalations, 'times', null, 'lower');
     emit('pipeline_dropped_batches', droppedBatches, 'batches', 0, 'lower');
     emit('agent_transactions_seen', transactions, 'transactions', null, 'higher');
 

@@ -1,20 +1,21 @@
 /**
  * Kernel test of the CLI a user runs: `agent --print` prints one JSON line per transaction in the replay
  * schema, `agent --print-net` one line per connection per interval; both filtered by --port in the kernel
- * and stopped by --duration.
+ * and stopped by --duration. The agent runs as `npm run agent` runs it: bundled by launch.mjs, with its V8
+ * flags — so the bundle's paths to the BPF objects and the native addon are proven too.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AGENT_NODE_FLAGS, bundleAgent } from '../launch.mjs';
 import { kernelSupport, mustRunKernelTests } from './testing/kernel-harness.js';
 import { type PlannedRequest, runClientWithPid, startServer } from './testing/traffic.js';
 
-const mainTs = fileURLToPath(new URL('./main.ts', import.meta.url));
+let entry = '';
 
 /** Runs the agent CLI until --duration ends; calls `traffic` once it is attached. */
 async function runAgent(args: string[], traffic: () => Promise<void>): Promise<Record<string, unknown>[]> {
-  const agent = spawn(process.execPath, ['--import', 'tsx', mainTs, ...args], {
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, LOG_LEVEL: 'info' },
   });
@@ -39,6 +40,10 @@ async function runAgent(args: string[], traffic: () => Promise<void>): Promise<R
 }
 
 describe.runIf(mustRunKernelTests)('agent CLI on the running kernel', () => {
+  beforeAll(async () => {
+    entry = await bundleAgent();
+  });
+
   it('--print: one replay-schema line per transaction, only for --port', async () => {
     expect(kernelSupport).toEqual({ ok: true });
     const server = await startServer('ks-cli-srv');
