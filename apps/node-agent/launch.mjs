@@ -11,6 +11,7 @@
 // test runs this bundle.
 import { spawn } from 'node:child_process';
 import { readdir, readFile, rm } from 'node:fs/promises';
+import { constants } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -24,9 +25,9 @@ export const agentEntry = join(here, 'dist', 'main.mjs');
  * - the young generation pinned at 2 × 8 MB: V8's default grows it to 2 × 16 MB (~15 MB more RSS), and only
  *   capping it let it shrink to 1 MB under load, where the pipeline ran at half speed;
  * - no allocation-site pretenuring: now and then V8 decided to allocate a per-batch object in the old
- *   generation, after which everything it pointed to survived scavenges (one replay in ten promoted 280 MB
- *   instead of 14 MB and ran at ~100k instead of ~140k transactions per CPU-second; live, RSS peaked at
- *   159–165 MB in half the starts instead of ≤ 147).
+ *   generation, after which everything it pointed to survived scavenges (3 of 19 replays promoted 280 MB
+ *   instead of 13–15 MB and ran at 102–124k instead of ~125–170k transactions per CPU-second, 0 of 15 with
+ *   the flag; live, 4 of 8 starts peaked above 150 MB RSS, up to 165, against 1 of 8, at 154).
  */
 export const AGENT_NODE_FLAGS = ['--min-semi-space-size=8', '--max-semi-space-size=8', '--no-allocation-site-pretenuring'];
 
@@ -67,15 +68,16 @@ export async function bundleAgent() {
   return agentEntry;
 }
 
-/** `node launch.mjs …`: bundle, run the agent with its flags, pass signals on and exit as it exits. */
+/**
+ * `node launch.mjs …`: bundle, run the agent with its flags, pass signals on and exit as it exits. The agent
+ * runs in a process group of its own, so a Ctrl-C reaches it once, through here, and not twice (the terminal
+ * signals the whole foreground group; a second SIGINT would cut the agent's final flush short).
+ */
 async function main() {
   const entry = await bundleAgent();
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...process.argv.slice(2)], { stdio: 'inherit' });
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...process.argv.slice(2)], { stdio: 'inherit', detached: true });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => agent.kill(signal));
-  agent.on('exit', (code, signal) => {
-    if (signal) process.kill(process.pid, signal);
-    else process.exit(code ?? 1);
-  });
+  agent.on('exit', (code, signal) => process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)));
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

@@ -4,8 +4,8 @@
  * docs/AGENT-BENCH.md.
  *
  * Against a loopback node:http server, at a fixed offered rate (10k req/s, open loop: latency counts from
- * when a request was due): windows with the agent off and on (the real agent process, `main.ts --no-send`,
- * started fresh for each), alternating off on on off off on … so drift from other work on the machine falls
+ * when a request was due): windows with the agent off and on (the real agent process as `npm run agent` runs
+ * it — the launch.mjs bundle with its V8 flags — with `--no-send`, started fresh for each), alternating off on on off off on … so drift from other work on the machine falls
  * on both sides; the ratios compare the medians of each side's throughput and p50/p99 latency. A closed-loop
  * run each way is reported as an extra, named closed_loop_*: it saturates the machine, so on a small machine
  * it measures who gets the CPU rather than what a request costs. In an agent session of its own,

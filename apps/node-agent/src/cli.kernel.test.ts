@@ -6,12 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS, bundleAgent } from '../launch.mjs';
 import { kernelSupport, mustRunKernelTests } from './testing/kernel-harness.js';
 import { type PlannedRequest, runClientWithPid, startServer } from './testing/traffic.js';
 
 let entry = '';
+const launchMjs = fileURLToPath(new URL('../launch.mjs', import.meta.url));
 
 /** Runs the agent CLI until --duration ends; calls `traffic` once it is attached. */
 async function runAgent(args: string[], traffic: () => Promise<void>): Promise<Record<string, unknown>[]> {
@@ -88,6 +90,31 @@ describe.runIf(mustRunKernelTests)('agent CLI on the running kernel', () => {
       expect(clientSide.reduce((n, l) => n + Number(l['retransmits']), 0)).toBe(0);
     } finally {
       server.child.kill('SIGTERM');
+    }
+  }, 60_000);
+
+  it('launch.mjs (npm run agent): a Ctrl-C to the terminal group stops the agent once, gracefully', async () => {
+    // In a process group of its own, as a terminal's foreground job is; the group gets the SIGINT.
+    const launcher = spawn(process.execPath, [launchMjs, '--no-send', '--metrics-port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'info' },
+      detached: true,
+    });
+    let output = '';
+    const collect = (d: Buffer) => (output += d.toString());
+    launcher.stdout.on('data', collect);
+    launcher.stderr.on('data', collect);
+    const exited = once(launcher, 'exit');
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('eBPF capture attached') && launcher.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain('eBPF capture attached');
+      process.kill(-(launcher.pid ?? 0), 'SIGINT');
+      const [code] = (await exited) as [number | null];
+      expect(code, output).toBe(0);
+      expect(output.match(/"msg":"stopping agent"/g)).toHaveLength(1);
+    } finally {
+      if (launcher.exitCode === null) process.kill(-(launcher.pid ?? 0), 'SIGKILL');
     }
   }, 60_000);
 });
