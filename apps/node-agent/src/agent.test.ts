@@ -47,4 +47,23 @@ describe('agent /metrics', () => {
       'send.sent=0', 'send.duplicates=0', 'send.rejected=0', 'send.retries=0',
     ]);
   });
+
+  it('hands the hot-path counts to the Prometheus counters at scrape time', async () => {
+    const agent = new Agent({ log: pino({ level: 'silent' }) });
+    agent.metrics.counts.events += 7;
+    agent.metrics.counts.transactions.client += 3;
+    agent.metrics.counts.transactions.server += 1;
+    agent.metrics.counts.calls += 2;
+    const first = await agent.metrics.registry.metrics();
+    agent.metrics.counts.transactions.client += 2;
+    const second = await agent.metrics.registry.metrics();
+    const lines = (text: string) => text.split('\n').filter((l) => /^kinsight_agent_(events|transactions|calls)_total/.test(l));
+    expect(lines(first)).toEqual([
+      'kinsight_agent_events_total 7',
+      'kinsight_agent_transactions_total{side="client"} 3',
+      'kinsight_agent_transactions_total{side="server"} 1',
+      'kinsight_agent_calls_total 2',
+    ]);
+    expect(lines(second)).toContain('kinsight_agent_transactions_total{side="client"} 5');
+  });
 });

@@ -253,7 +253,7 @@ export class Agent {
   }
 
   private onEvents(events: CaptureEvent[]): void {
-    this.metrics.events.inc(events.length);
+    this.metrics.counts.events += events.length;
     try {
       for (const event of events) {
         if (event.kind === 'log') this.logs.handle(event);
@@ -304,7 +304,7 @@ export class Agent {
   }
 
   private onTransaction(t: ObservedTransaction): void {
-    this.metrics.transactions.inc({ side: t.side });
+    this.metrics.counts.transactions[t.side]++;
     const { filter, print } = this.opts;
     if (filter?.pid !== undefined && filter.pid !== t.pid) return;
     if (filter?.port !== undefined && filter.port !== t.local.port && filter.port !== t.remote.port) return;
@@ -314,7 +314,7 @@ export class Agent {
     }
     const call = this.attribute(t);
     if (!call) return;
-    this.metrics.calls.inc();
+    this.metrics.counts.calls++;
     this.aggregator.add(call);
   }
 

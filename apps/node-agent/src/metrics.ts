@@ -10,19 +10,40 @@ export type Probe = () => number;
  */
 export class AgentMetrics {
   readonly registry = new Registry();
-  readonly events: Counter;
-  readonly transactions: Counter<'side'>;
-  readonly calls: Counter;
+  /** Counted as plain numbers on the hot path and handed to prom-client at scrape time (a labelled inc() costs ~270 ns). */
+  readonly counts = { events: 0, transactions: { client: 0, server: 0 }, calls: 0 };
 
   constructor() {
-    this.events = new Counter({ name: 'kinsight_agent_events_total', help: 'capture events decoded', registers: [this.registry] });
-    this.transactions = new Counter({
+    const counts = this.counts;
+    new Counter({
+      name: 'kinsight_agent_events_total',
+      help: 'capture events decoded',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(counts.events);
+      },
+    });
+    new Counter({
       name: 'kinsight_agent_transactions_total',
       help: 'L7 transactions parsed, by the side of the call the traced process was on',
       labelNames: ['side'],
       registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc({ side: 'client' }, counts.transactions.client);
+        this.inc({ side: 'server' }, counts.transactions.server);
+      },
     });
-    this.calls = new Counter({ name: 'kinsight_agent_calls_total', help: 'calls aggregated into edges', registers: [this.registry] });
+    new Counter({
+      name: 'kinsight_agent_calls_total',
+      help: 'calls aggregated into edges',
+      registers: [this.registry],
+      collect() {
+        this.reset();
+        this.inc(counts.calls);
+      },
+    });
   }
 
   /**
