@@ -15,15 +15,14 @@ export class AgentMetrics {
 
   constructor() {
     const counts = this.counts;
-    new Counter({
-      name: 'kinsight_agent_events_total',
-      help: 'capture events decoded',
-      registers: [this.registry],
-      collect() {
+    const counter = (name: string, help: string, read: () => number): void => {
+      const collect = function (this: Counter) {
         this.reset();
-        this.inc(counts.events);
-      },
-    });
+        this.inc(read());
+      };
+      new Counter({ name, help, registers: [this.registry], collect });
+    };
+    counter('kinsight_agent_events_total', 'capture events decoded', () => counts.events);
     new Counter({
       name: 'kinsight_agent_transactions_total',
       help: 'L7 transactions parsed, by the side of the call the traced process was on',
@@ -35,15 +34,7 @@ export class AgentMetrics {
         this.inc({ side: 'server' }, counts.transactions.server);
       },
     });
-    new Counter({
-      name: 'kinsight_agent_calls_total',
-      help: 'calls aggregated into edges',
-      registers: [this.registry],
-      collect() {
-        this.reset();
-        this.inc(counts.calls);
-      },
-    });
+    counter('kinsight_agent_calls_total', 'calls aggregated into edges', () => counts.calls);
   }
 
   /**

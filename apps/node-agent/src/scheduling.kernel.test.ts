@@ -44,19 +44,25 @@ async function waitFor(check: () => Promise<boolean>, what: string, timeoutMs: n
 const hog = (ms: number): ChildProcess =>
   spawn(process.execPath, ['-e', `const end = Date.now() + ${ms}; while (Date.now() < end) {}`], { stdio: 'ignore' });
 
+/** The agent CLI as a user runs it (default `adaptive` priority), its log collected as it goes. */
+async function startAgent(): Promise<{ agent: ChildProcess; metricsPort: number; log: () => string }> {
+  const metricsPort = await freePort();
+  const agent = spawn(process.execPath, ['--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, LOG_LEVEL: 'info', KINSIGHT_AGENT_CPU_PRIORITY: 'adaptive' },
+  });
+  let log = '';
+  agent.stdout.on('data', (d: Buffer) => (log += d.toString()));
+  return { agent, metricsPort, log: () => log };
+}
+
 describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', () => {
   it('yields the CPU while it keeps up, takes a normal share when starved, and yields again', async () => {
-    const metricsPort = await freePort();
-    const agent = spawn(process.execPath, ['--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'info', KINSIGHT_AGENT_CPU_PRIORITY: 'adaptive' },
-    });
-    let log = '';
-    agent.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const { agent, metricsPort, log } = await startAgent();
     const server = await startServer('ks-sched-srv');
     const hogs: ChildProcess[] = [];
     try {
-      await waitFor(async () => log.includes('eBPF capture attached'), 'the agent to attach', 30_000);
+      await waitFor(async () => log().includes('eBPF capture attached'), 'the agent to attach', 30_000);
       const pid = agent.pid ?? 0;
       const threads = threadScheduling(pid);
       expect(threads.length).toBeGreaterThan(5);
@@ -68,14 +74,14 @@ describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', (
       const traffic = runClient('ks-sched-cli', '127.0.0.1', server.port, Array.from({ length: 1_500 }, () => ({ status: 200, newConnection: false })));
       // The log line and the metric are written one after the other: wait for both, then check the threads.
       const escalated = /"policy":"other","why":"(a batch arrived \d+ ms after its newest event|\d+ events dropped)"/;
-      await waitFor(async () => escalated.test(log) && (await metric(metricsPort, 'escalations')) >= 1, 'the agent to take a normal share', 20_000);
+      await waitFor(async () => escalated.test(log()) && (await metric(metricsPort, 'escalations')) >= 1, 'the agent to take a normal share', 20_000);
       expect(threadScheduling(pid).filter((t) => t.policy !== SCHED_OTHER)).toEqual([]);
 
       await Promise.all(hogs.map((h) => (h.exitCode === null ? once(h, 'exit') : null)));
       await traffic;
       // Kept up for 10 s (20 s if it relapsed while the loops ran): back under SCHED_IDLE.
       const yielded = /"policy":"idle","why":"kept up for \d+ s"/;
-      await waitFor(async () => yielded.test(log) && (await metric(metricsPort, 'idle_policy')) === 1, 'the agent to yield again', 45_000);
+      await waitFor(async () => yielded.test(log()) && (await metric(metricsPort, 'idle_policy')) === 1, 'the agent to yield again', 45_000);
       expect(threadScheduling(pid).filter((t) => t.policy !== SCHED_IDLE)).toEqual([]);
     } finally {
       for (const h of hogs) h.kill('SIGKILL');
@@ -86,16 +92,10 @@ describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', (
   }, 120_000);
 
   it('does not take a normal share while it shuts down with traffic flowing', async () => {
-    const metricsPort = await freePort();
-    const agent = spawn(process.execPath, ['--import', 'tsx', mainTs, '--no-send', '--metrics-port', String(metricsPort)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, LOG_LEVEL: 'info', KINSIGHT_AGENT_CPU_PRIORITY: 'adaptive' },
-    });
-    let log = '';
-    agent.stdout.on('data', (d: Buffer) => (log += d.toString()));
+    const { agent, metricsPort, log } = await startAgent();
     const server = await startServer('ks-sched-stop-srv');
     try {
-      await waitFor(async () => log.includes('eBPF capture attached'), 'the agent to attach', 30_000);
+      await waitFor(async () => log().includes('eBPF capture attached'), 'the agent to attach', 30_000);
       const traffic = runClient('ks-sched-stop-cli', '127.0.0.1', server.port, Array.from({ length: 3_000 }, () => ({ status: 200, newConnection: false })));
       await waitFor(async () => (await metric(metricsPort, 'transactions', 'parse')) >= 200, 'the agent to parse the traffic', 20_000);
       // Stopped mid-traffic: detaching the programs holds the JS thread while batches keep arriving.
@@ -103,8 +103,8 @@ describe.runIf(mustRunKernelTests)('agent CPU priority on the running kernel', (
       const [code] = (await once(agent, 'exit')) as [number | null];
       await traffic;
       expect(code).toBe(0);
-      const afterStop = log.slice(log.indexOf('stopping agent'));
-      expect(log).toContain('stopping agent');
+      const afterStop = log().slice(log().indexOf('stopping agent'));
+      expect(log()).toContain('stopping agent');
       expect(afterStop).not.toMatch(/"policy":"other"/);
     } finally {
       server.child.kill('SIGTERM');
