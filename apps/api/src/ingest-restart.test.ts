@@ -48,9 +48,14 @@ describe('ingest while PostgreSQL restarts', () => {
       await registerAgentToken(handle.db, 'test', AGENT_TOKEN);
       let failures = 0;
       let restart: Promise<void> | null = null;
+      let restartError: unknown = null;
       for (let i = 0; i < BATCHES; i++) {
         const body = JSON.stringify(batch([edge({ bucketStart: NOW - 3_600_000 + i * 10_000, requests: 1 })]));
-        if (i === 100) restart = server.restart();
+        if (i === 100) {
+          restart = server.restart();
+          // A restart that fails ends the test with its reason instead of leaving the loop to retry into the timeout.
+          restart.catch((error: unknown) => (restartError = error));
+        }
         // What the agent's sender does: the same batch again until the API acknowledges it (bounded here, and
         // the last refusal is reported, so a batch the API will never take fails the test instead of hanging it).
         let lastRefusal = '';
@@ -62,6 +67,7 @@ describe('ingest while PostgreSQL restarts', () => {
           if (outcome === null) break;
           lastRefusal = outcome;
           failures++;
+          if (restartError !== null) throw new Error(`PostgreSQL did not come back: ${String(restartError)}; last refusal: ${lastRefusal}`);
           if (attempt >= 300) throw new Error(`batch ${i} still refused after ${attempt} attempts: ${lastRefusal}`);
           await new Promise((r) => setTimeout(r, 100));
         }

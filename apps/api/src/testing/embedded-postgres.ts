@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -17,17 +18,40 @@ export interface PostgresCluster {
   stop(): Promise<void>;
 }
 
-/** Asks the kernel for a free port by binding port 0. */
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+/** Whether `port` can be listened on at 127.0.0.1 now. */
+async function canListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => (port > 0 ? resolve(port) : reject(new Error('free port: no port assigned'))));
-    });
+    probe.once('error', () => resolve(false));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
   });
+}
+
+/** The low end of the kernel's ephemeral port range (where listen(0) and outgoing connections take ports). */
+function ephemeralLow(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    return Number.isInteger(low) && low > 1024 ? low : 32_768;
+  } catch {
+    return 32_768;
+  }
+}
+
+/**
+ * A free port below the ephemeral range. restart() gives the port up for a moment, and a port from the
+ * ephemeral range can be taken meanwhile by any test's listen(0) or outgoing connection (the agent's tests open
+ * 10k at once): PostgreSQL then cannot listen again, and if a silent listener took it the API's connections
+ * wait on it until their timeout. That fits the one time the restart test hung for its whole 180 s in a full
+ * CI run (not reproduced alone, ten runs under CPU load).
+ */
+async function freePortOutsideEphemeralRange(): Promise<number> {
+  const high = ephemeralLow();
+  const low = Math.min(10_000, high - 1_000);
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = low + Math.floor(Math.random() * (high - low));
+    if (await canListen(port)) return port;
+  }
+  throw new Error(`embedded PostgreSQL: no free port between ${low} and ${high} after 50 tries`);
 }
 
 /**
@@ -36,7 +60,7 @@ async function freePort(): Promise<number> {
  */
 export async function startEmbeddedPostgres(): Promise<PostgresCluster> {
   const dataDir = await mkdtemp(join(tmpdir(), 'kinsight-pg-'));
-  const port = await freePort();
+  const port = await freePortOutsideEphemeralRange();
   const password = randomBytes(12).toString('hex');
   const output: string[] = [];
   const cluster = new EmbeddedPostgres({
