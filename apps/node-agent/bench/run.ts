@@ -217,6 +217,13 @@ interface OnWindow extends Phase {
 
 type Agent = Awaited<ReturnType<typeof startAgent>>;
 
+/** A fresh agent, warmed with 1 s of the fixed-rate load (JIT, first /proc scans) before anything is measured. */
+async function startWarmAgent(entry: string, port: number, cpuPriority: 'adaptive' | 'normal'): Promise<Agent> {
+  const agent = await startAgent(entry, await freePort(), cpuPriority);
+  await load(port, RATE, 1_000);
+  return agent;
+}
+
 async function stopAgent(agent: Agent): Promise<void> {
   agent.child.kill('SIGTERM');
   if (agent.child.exitCode === null) await once(agent.child, 'exit');
@@ -264,8 +271,7 @@ async function main(): Promise<void> {
           logWindow(`window off ${offs.length}`, offs.at(-1) as Phase);
           continue;
         }
-        agent = await startAgent(entry, await freePort(), 'adaptive');
-        await load(port, RATE, 1_000);
+        agent = await startWarmAgent(entry, port, 'adaptive');
         ons.push(await onWindow(port, serverPid, agent));
         logWindow(`window on ${ons.length}`, ons.at(-1) as OnWindow);
         ringDrops += await agent.metric('decode', 'ring_drops');
@@ -278,9 +284,8 @@ async function main(): Promise<void> {
 
     // The agent's own BPF time, events per request and the saturating closed loop, in an agent session of
     // their own (kernel.bpf_stats_enabled times every program run, which the latency windows should not pay).
-    agent = await startAgent(entry, await freePort(), 'adaptive');
+    agent = await startWarmAgent(entry, port, 'adaptive');
     const pid = agent.child.pid ?? 0;
-    await load(port, RATE, 1_000);
     writeFileSync(statsSwitch, '1');
     const idleBefore = bpfStatsOf(pid);
     await new Promise((r) => setTimeout(r, BACKGROUND_MS));
@@ -303,8 +308,7 @@ async function main(): Promise<void> {
     agent = null;
 
     // One window with the agent at normal CPU priority, the scheduler's default: what yielding buys.
-    agent = await startAgent(entry, await freePort(), 'normal');
-    await load(port, RATE, 1_000);
+    agent = await startWarmAgent(entry, port, 'normal');
     const onNormal = await onWindow(port, serverPid, agent);
     logWindow('window on, normal priority', onNormal);
     await stopAgent(agent);
