@@ -91,6 +91,8 @@ export class ServiceResolver {
   /** network namespaces that had a process in them at the last refresh */
   private namespaces = new Set<number>();
   private processes = new Map<number, ProcessIdentity>();
+  /** processes first seen since the last scan (see serviceOfPid); emptied by every scan */
+  private unscanned = new Map<number, ProcessIdentity>();
   private localAddresses: Set<string>;
   private readonly interfaceAddresses: Set<string>;
   private readonly kube: KubeIndex | null;
@@ -118,9 +120,15 @@ export class ServiceResolver {
     let identity = this.processes.get(pid);
     if (!identity) {
       const scanned = this.refresh();
-      // Seen between two rate-limited scans, a process may listen already: it is cached only once a scan
-      // has looked, so it cannot stay port-less (`gateway` for `gateway:7101`) until some later miss.
-      identity = this.processes.get(pid) ?? this.readProcess(pid, commHint, [], scanned);
+      identity = this.processes.get(pid);
+      // Seen between two rate-limited scans, a process may listen already: until a scan has looked it stays
+      // in `unscanned`, which the next scan empties, so it cannot stay port-less (`gateway` for
+      // `gateway:7101`). Held there, a new client's calls in that second read /proc once, not once each.
+      if (!identity && scanned) identity = this.readProcess(pid, commHint, []);
+      else if (!identity) {
+        identity = this.unscanned.get(pid);
+        if (!identity) this.unscanned.set(pid, (identity = this.readProcess(pid, commHint, [], false)));
+      }
     }
     if (this.kube && identity.kubeName === undefined) {
       // The cgroup is read once; the index is asked again on each call (map lookups only), because the pod
@@ -224,6 +232,7 @@ export class ServiceResolver {
     }
     this.portOwner = portOwner;
     this.processes = processes;
+    this.unscanned.clear();
     return true;
   }
 
