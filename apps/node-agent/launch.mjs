@@ -45,7 +45,7 @@ const sourcePaths = {
 
 /** Builds dist/ from src/main.ts; returns the entry to run. Throws with esbuild's messages on a build error. */
 export async function bundleAgent() {
-  const { build } = await import('esbuild');
+  const { build, stop } = await import('esbuild');
   const outdir = join(here, 'dist');
   const result = await build({
     entryPoints: [join(here, 'src', 'main.ts')],
@@ -62,6 +62,9 @@ export async function bundleAgent() {
     plugins: [sourcePaths],
     logLevel: 'warning',
   });
+  // esbuild's service process would otherwise live as long as the launcher, beside the agent, and ping it:
+  // ~65 wakeups/s of its own and ~45 of the launcher's, at normal priority (perf stat: none once stopped).
+  await stop();
   // Chunks are named by content hash: remove those of earlier builds.
   const written = new Set(Object.keys(result.metafile.outputs).map((output) => relative(outdir, join(here, output))));
   for (const file of await readdir(outdir)) if (!written.has(file)) await rm(join(outdir, file), { force: true });
@@ -69,13 +72,21 @@ export async function bundleAgent() {
 }
 
 /**
- * `node launch.mjs …`: bundle, run the agent with its flags, pass signals on and exit as it exits. The agent
- * runs in a process group of its own, so a Ctrl-C reaches it once, through here, and not twice (the terminal
- * signals the whole foreground group; a second SIGINT would cut the agent's final flush short).
+ * `node launch.mjs …`: bundle, run the agent with its flags, pass signals on and exit as it exits.
+ *
+ * The agent stays in this session. A session of its own (setsid, `detached`) gave it an autogroup of its own:
+ * the scheduler then weighs the agent's group against the workloads' as equals, and SCHED_IDLE, which acts
+ * only between tasks of one group, stopped working (p99 at 10k req/s 1.56–1.80 ms against 1.38–1.43 agent
+ * off, and 1.40–1.41 for the same agent in the workloads' session; docs/AGENT-BENCH.md). A terminal's Ctrl-C
+ * thus reaches the agent twice, directly and through here; told so by KINSIGHT_AGENT_LAUNCHED, the agent
+ * takes the second copy as the same stop.
  */
 async function main() {
   const entry = await bundleAgent();
-  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...process.argv.slice(2)], { stdio: 'inherit', detached: true });
+  const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...process.argv.slice(2)], {
+    stdio: 'inherit',
+    env: { ...process.env, KINSIGHT_AGENT_LAUNCHED: '1' },
+  });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => agent.kill(signal));
   agent.on('exit', (code, signal) => process.exit(signal ? 128 + (constants.signals[signal] ?? 0) : (code ?? 1)));
 }

@@ -4,8 +4,9 @@
  * and stopped by --duration. The agent runs as `npm run agent` runs it: bundled by launch.mjs, with its V8
  * flags — so the bundle's paths to the BPF objects and the native addon are proven too.
  */
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AGENT_NODE_FLAGS, bundleAgent } from '../launch.mjs';
@@ -14,6 +15,11 @@ import { type PlannedRequest, runClientWithPid, startServer } from './testing/tr
 
 let entry = '';
 const launchMjs = fileURLToPath(new URL('../launch.mjs', import.meta.url));
+/** The session id of a process (/proc/<pid>/stat field 6). */
+const sessionOf = (pid: number): number => {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
+};
 
 /** Runs the agent CLI until --duration ends; calls `traffic` once it is attached. */
 async function runAgent(args: string[], traffic: () => Promise<void>): Promise<Record<string, unknown>[]> {
@@ -109,6 +115,9 @@ describe.runIf(mustRunKernelTests)('agent CLI on the running kernel', () => {
       const deadline = Date.now() + 30_000;
       while (!output.includes('eBPF capture attached') && launcher.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       expect(output).toContain('eBPF capture attached');
+      // The agent shares the launcher's session, hence its CPU group (autogroup): SCHED_IDLE acts there.
+      const agentPid = Number(execFileSync('pgrep', ['-P', String(launcher.pid)], { encoding: 'utf8' }).trim());
+      expect(sessionOf(agentPid)).toBe(sessionOf(launcher.pid ?? 0));
       process.kill(-(launcher.pid ?? 0), 'SIGINT');
       const [code] = (await exited) as [number | null];
       expect(code, output).toBe(0);

@@ -1,4 +1,5 @@
 #!/usr/bin/env node
+import { constants as osConstants } from 'node:os';
 import { Command, Option } from 'commander';
 import { pino } from 'pino';
 import { Agent } from './agent.js';
@@ -6,6 +7,9 @@ import { checkKernelSupport } from './capture/index.js';
 import { parseDuration, parseIntOption } from './cli-options.js';
 import { kubernetesOf, readEnv } from './env.js';
 import { CPU_PRIORITIES, CpuGovernor, type CpuPriority } from './scheduling.js';
+
+/** Set by launch.mjs, which passes stop signals on (see onSignal). */
+const LAUNCHED_ENV = 'KINSIGHT_AGENT_LAUNCHED';
 
 const program = new Command()
   .name('kinsight-agent')
@@ -111,8 +115,20 @@ async function main(): Promise<void> {
     if (err.code === 'EPIPE') void stop('stdout closed');
     else log.error({ err }, 'cannot write to stdout');
   });
-  process.once('SIGINT', () => void stop('SIGINT'));
-  process.once('SIGTERM', () => void stop('SIGTERM'));
+  // Under launch.mjs a terminal's Ctrl-C reaches the agent twice, directly and passed on: the first signal
+  // after the stop began is that copy. (Not told by time: detaching the programs keeps the event loop busy
+  // for a second or more, and both copies wait for it.) Any further signal means now.
+  let copiesToIgnore = process.env[LAUNCHED_ENV] === '1' ? 1 : 0;
+  const onSignal = (signal: 'SIGINT' | 'SIGTERM') => {
+    if (!stopping) void stop(signal);
+    else if (copiesToIgnore > 0) copiesToIgnore--;
+    else {
+      log.warn({ signal }, 'signalled again while stopping: exiting without the final flush');
+      process.exit(128 + osConstants.signals[signal]);
+    }
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   if (cli.duration !== undefined) setTimeout(() => void stop(`--duration elapsed`), cli.duration).unref();
 }
 
