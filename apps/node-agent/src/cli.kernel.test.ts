@@ -126,4 +126,28 @@ describe.runIf(mustRunKernelTests)('agent CLI on the running kernel', () => {
       if (launcher.exitCode === null) process.kill(-(launcher.pid ?? 0), 'SIGKILL');
     }
   }, 60_000);
+  it('run alone, a second Ctrl-C while it stops exits at once, with 130', async () => {
+    const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, '--no-send', '--metrics-port', '0'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, LOG_LEVEL: 'info' },
+    });
+    let output = '';
+    const collect = (d: Buffer) => (output += d.toString());
+    agent.stdout.on('data', collect);
+    agent.stderr.on('data', collect);
+    const exited = once(agent, 'exit');
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!output.includes('eBPF capture attached') && agent.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      expect(output).toContain('eBPF capture attached');
+      agent.kill('SIGINT');
+      while (!output.includes('"msg":"stopping agent"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+      agent.kill('SIGINT');
+      const [code] = (await exited) as [number | null];
+      expect(code, output).toBe(130);
+      expect(output).toContain('signalled again while stopping');
+    } finally {
+      if (agent.exitCode === null) agent.kill('SIGKILL');
+    }
+  }, 60_000);
 });
