@@ -21,6 +21,27 @@ const sessionOf = (pid: number): number => {
   return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[3]);
 };
 
+/** Starts `node <args> --no-send --metrics-port 0` with stdout and stderr collected into one text. */
+function startWithOutput(args: string[], opts: { detached?: boolean } = {}) {
+  const child = spawn(process.execPath, [...args, '--no-send', '--metrics-port', '0'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, LOG_LEVEL: 'info' },
+    detached: opts.detached ?? false,
+  });
+  let output = '';
+  const collect = (d: Buffer) => (output += d.toString());
+  child.stdout.on('data', collect);
+  child.stderr.on('data', collect);
+  const exited = once(child, 'exit');
+  /** Waits (at most 30 s) until the output holds `text`. */
+  const waitFor = async (text: string) => {
+    const deadline = Date.now() + 30_000;
+    while (!output.includes(text) && child.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(output).toContain(text);
+  };
+  return { child, exited, waitFor, output: () => output };
+}
+
 /** Runs the agent CLI until --duration ends; calls `traffic` once it is attached. */
 async function runAgent(args: string[], traffic: () => Promise<void>): Promise<Record<string, unknown>[]> {
   const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, ...args], {
@@ -101,53 +122,33 @@ describe.runIf(mustRunKernelTests)('agent CLI on the running kernel', () => {
 
   it('launch.mjs (npm run agent): a Ctrl-C to the terminal group stops the agent once, gracefully', async () => {
     // In a process group of its own, as a terminal's foreground job is; the group gets the SIGINT.
-    const launcher = spawn(process.execPath, [launchMjs, '--no-send', '--metrics-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'info' },
-      detached: true,
-    });
-    let output = '';
-    const collect = (d: Buffer) => (output += d.toString());
-    launcher.stdout.on('data', collect);
-    launcher.stderr.on('data', collect);
-    const exited = once(launcher, 'exit');
+    const launcher = startWithOutput([launchMjs], { detached: true });
     try {
-      const deadline = Date.now() + 30_000;
-      while (!output.includes('eBPF capture attached') && launcher.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain('eBPF capture attached');
+      await launcher.waitFor('eBPF capture attached');
       // The agent shares the launcher's session, hence its CPU group (autogroup): SCHED_IDLE acts there.
-      const agentPid = Number(execFileSync('pgrep', ['-P', String(launcher.pid)], { encoding: 'utf8' }).trim());
-      expect(sessionOf(agentPid)).toBe(sessionOf(launcher.pid ?? 0));
-      process.kill(-(launcher.pid ?? 0), 'SIGINT');
-      const [code] = (await exited) as [number | null];
-      expect(code, output).toBe(0);
-      expect(output.match(/"msg":"stopping agent"/g)).toHaveLength(1);
+      const agentPid = Number(execFileSync('pgrep', ['-P', String(launcher.child.pid)], { encoding: 'utf8' }).trim());
+      expect(sessionOf(agentPid)).toBe(sessionOf(launcher.child.pid ?? 0));
+      process.kill(-(launcher.child.pid ?? 0), 'SIGINT');
+      const [code] = (await launcher.exited) as [number | null];
+      expect(code, launcher.output()).toBe(0);
+      expect(launcher.output().match(/"msg":"stopping agent"/g)).toHaveLength(1);
     } finally {
-      if (launcher.exitCode === null) process.kill(-(launcher.pid ?? 0), 'SIGKILL');
+      if (launcher.child.exitCode === null) process.kill(-(launcher.child.pid ?? 0), 'SIGKILL');
     }
   }, 60_000);
+
   it('run alone, a second Ctrl-C while it stops exits at once, with 130', async () => {
-    const agent = spawn(process.execPath, [...AGENT_NODE_FLAGS, entry, '--no-send', '--metrics-port', '0'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, LOG_LEVEL: 'info' },
-    });
-    let output = '';
-    const collect = (d: Buffer) => (output += d.toString());
-    agent.stdout.on('data', collect);
-    agent.stderr.on('data', collect);
-    const exited = once(agent, 'exit');
+    const agent = startWithOutput([...AGENT_NODE_FLAGS, entry]);
     try {
-      const deadline = Date.now() + 30_000;
-      while (!output.includes('eBPF capture attached') && agent.exitCode === null && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      expect(output).toContain('eBPF capture attached');
-      agent.kill('SIGINT');
-      while (!output.includes('"msg":"stopping agent"') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-      agent.kill('SIGINT');
-      const [code] = (await exited) as [number | null];
-      expect(code, output).toBe(130);
-      expect(output).toContain('signalled again while stopping');
+      await agent.waitFor('eBPF capture attached');
+      agent.child.kill('SIGINT');
+      await agent.waitFor('"msg":"stopping agent"');
+      agent.child.kill('SIGINT');
+      const [code] = (await agent.exited) as [number | null];
+      expect(code, agent.output()).toBe(130);
+      expect(agent.output()).toContain('signalled again while stopping');
     } finally {
-      if (agent.exitCode === null) agent.kill('SIGKILL');
+      if (agent.child.exitCode === null) agent.child.kill('SIGKILL');
     }
   }, 60_000);
 });
