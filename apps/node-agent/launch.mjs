@@ -76,7 +76,7 @@ export async function bundleAgent() {
  *
  * The agent stays in this session. A session of its own (setsid, `detached`) gave it an autogroup of its own:
  * the scheduler then weighs the agent's group against the workloads' as equals, and SCHED_IDLE, which acts
- * only between tasks of one group, stopped working (p99 at 10k req/s 1.56–1.80 ms against 1.38–1.43 agent
+ * only between tasks of one group, stopped working (p99 at 10k req/s 1.56–1.80 ms against 1.38–1.49 agent
  * off, and 1.40–1.41 for the same agent in the workloads' session; docs/AGENT-BENCH.md). A terminal's Ctrl-C
  * thus reaches the agent twice, directly and through here; told so by KINSIGHT_AGENT_LAUNCHED, the agent
  * takes the second copy as the same stop.

@@ -120,15 +120,11 @@ export class ServiceResolver {
     let identity = this.processes.get(pid);
     if (!identity) {
       const scanned = this.refresh();
-      identity = this.processes.get(pid);
       // Seen between two rate-limited scans, a process may listen already: until a scan has looked it stays
       // in `unscanned`, which the next scan empties, so it cannot stay port-less (`gateway` for
       // `gateway:7101`). Held there, a new client's calls in that second read /proc once, not once each.
-      if (!identity && scanned) identity = this.readProcess(pid, commHint, []);
-      else if (!identity) {
-        identity = this.unscanned.get(pid);
-        if (!identity) this.unscanned.set(pid, (identity = this.readProcess(pid, commHint, [], false)));
-      }
+      const into = scanned ? this.processes : this.unscanned;
+      identity = this.processes.get(pid) ?? this.unscanned.get(pid) ?? this.readProcess(pid, commHint, [], into);
     }
     if (this.kube && identity.kubeName === undefined) {
       // The cgroup is read once; the index is asked again on each call (map lookups only), because the pod
@@ -218,8 +214,7 @@ export class ServiceResolver {
       let owners = portOwner.get(netns);
       if (!owners) portOwner.set(netns, (owners = new Map()));
       for (const port of ports) if (!owners.has(port)) owners.set(port, pid);
-      const identity = this.readProcess(pid, '', ports);
-      processes.set(pid, identity);
+      this.readProcess(pid, '', ports, processes);
     }
     this.addressNetns = addressNetns;
     this.namespaces = seen;
@@ -263,10 +258,11 @@ export class ServiceResolver {
     }
   }
 
-  private readProcess(pid: number, commHint: string, ports: number[], cache = true): ProcessIdentity {
+  /** A process's identity from /proc, put into `into`. */
+  private readProcess(pid: number, commHint: string, ports: number[], into: Map<number, ProcessIdentity>): ProcessIdentity {
     const comm = this.readText(join(this.procRoot, String(pid), 'comm')).trim() || commHint || `pid-${pid}`;
     const identity = { comm, ports };
-    if (cache) this.processes.set(pid, identity);
+    into.set(pid, identity);
     return identity;
   }
 
