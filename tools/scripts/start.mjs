@@ -150,7 +150,8 @@ async function main() {
 
   if (blockers.length === 0) {
     // Bundled and started with its V8 flags, as `npm run agent` and the agent benchmark run it
-    // (apps/node-agent/launch.mjs, docs/AGENT-BENCH.md).
+    // (apps/node-agent/launch.mjs, docs/AGENT-BENCH.md). In a session of its own, like every part here: its
+    // SCHED_IDLE then orders it only within that session's CPU group, not against the demo services.
     start('agent', [node, ...AGENT_NODE_FLAGS, await bundleAgent()], {
       KINSIGHT_API_URL: apiUrl,
       KINSIGHT_AGENT_TOKEN: token,
